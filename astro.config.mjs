@@ -1,0 +1,38 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import remarkMath from 'remark-math';
+import rehypeKatex from 'rehype-katex';
+import { remarkHeadingId } from './src/lib/remark-heading-id.mjs';
+
+// KaTeX runs at build time: the static HTML carries the typeset math and the browser only
+// fetches KaTeX's CSS and fonts, bundled from node_modules (never a CDN).
+// `trust` lets the chapters tag formula terms with \htmlClass so the lab can link a term
+// (Y', Φ, the concatenation) to the feature maps it names.
+const katexOptions = {
+  trust: (/** @type {{command: string}} */ ctx) => ctx.command === '\\htmlClass' || ctx.command === '\\htmlData',
+  strict: (/** @type {string} */ code) => (code === 'htmlExtension' ? 'ignore' : 'warn'),
+};
+
+export default defineConfig({
+  // Deploying under a sub-path: set BASE_PATH=/my/path/ at build time (see README).
+  base: process.env.BASE_PATH ?? '/',
+  site: process.env.SITE_URL ?? 'http://localhost:4321',
+  trailingSlash: 'ignore',
+  i18n: {
+    locales: ['en', 'zh'],
+    defaultLocale: 'en',
+    routing: { prefixDefaultLocale: false },
+  },
+  markdown: {
+    remarkPlugins: [remarkMath, remarkHeadingId],
+    rehypePlugins: [[rehypeKatex, katexOptions]],
+  },
+  integrations: [mdx()],
+  server: { host: '127.0.0.1', port: 4321 },
+  devToolbar: { enabled: false },
+  vite: {
+    // tfjs ships large prebuilt bundles; they are split into their own chunks on purpose.
+    build: { chunkSizeWarningLimit: 4096 },
+  },
+});
