@@ -1,0 +1,52 @@
+/** Test helpers for the model and CLI tests: backend setup, CLI runner, PyTorch-layout weights. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { paramEntries, tfToPt, type GhostNetModel } from '../../src/model/index.js';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+export async function useWasm(): Promise<void> {
+  tf.env().set('PROD', true);
+  await tf.setBackend('wasm');
+  await tf.ready();
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], opts: { cwd?: string } = {}): CliResult {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/ghostlab.js'), ...args], {
+    cwd: opts.cwd ?? ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, GHOSTLAB_DEBUG: '' },
+    timeout: 300_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(prefix = 'ghostlab-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The model's weights as a PyTorch state_dict (names, NCHW shapes, row-major data). */
+export function stateDict(model: GhostNetModel): Record<string, { shape: number[]; data: Float32Array }> {
+  const ws = model.getWeights();
+  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const e of paramEntries(model.spec)) out[e.name] = { shape: e.ptShape, data: tfToPt(e, ws.get(e.name)!.data) };
+  return out;
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}

@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'fflate';
+import { preprocessGray } from '../../src/model/index.js';
+import { bool, CliError, int, parseArgs, required, str } from './args.js';
+import { parseBackend, useBackend } from './backend.js';
+import { readModelDir } from './fsio.js';
+
+export const DEFAULT_DATA = '/usr/share/datasets/fashion-mnist';
+
+export const help = `Usage: ghostlab eval --model DIR [--data DIR] [--limit N] [options]
+
+Accuracy of a converted model on the Fashion-MNIST test split (IDX files
+t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz]).
+
+Options:
+  --model DIR          directory with model.json
+  --data DIR           data directory (default ${DEFAULT_DATA},
+                       from the Debian package dataset-fashion-mnist)
+  --limit N            evaluate the first N test images only
+  --batch N            batch size (default 200)
+  --json               print {"accuracy","correct","total","perClass"} as JSON
+  --backend wasm|cpu   tfjs backend (default wasm)
+  --help               this text`;
+
+export interface Idx {
+  dims: number[];
+  data: Uint8Array;
+}
+
+/** Reads an IDX file (gzipped or not) and checks its magic number and size. */
+export function readIdx(path: string, magic: number, what: string): Idx {
+  let bytes = new Uint8Array(readFileSync(path));
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (e) {
+      throw new CliError(`${path} is not a valid gzip file (${(e as Error).message})`);
+    }
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 8 || dv.getUint32(0) !== magic) {
+    throw new CliError(`${path} is not an IDX ${what} file (magic ${bytes.length >= 4 ? dv.getUint32(0) : '?'} instead of ${magic})`);
+  }
+  const nd = magic & 0xff;
+  const dims = Array.from({ length: nd }, (_, i) => dv.getUint32(4 + 4 * i));
+  const n = dims.reduce((a, b) => a * b, 1);
+  const off = 4 + 4 * nd;
+  if (bytes.length - off !== n) throw new CliError(`${path} holds ${bytes.length - off} bytes of data, its header says ${n}`);
+  return { dims, data: bytes.subarray(off) };
+}
+
+function findFile(dir: string, stem: string): string {
+  for (const f of [`${stem}.gz`, stem]) if (existsSync(join(dir, f))) return join(dir, f);
+  const hint = dir === DEFAULT_DATA ? ' (install it with: apt-get install dataset-fashion-mnist)' : '';
+  throw new CliError(`Fashion-MNIST test file ${stem}[.gz] not found in ${dir}${hint}`);
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const p = parseArgs(argv, { model: 'string', data: 'string', limit: 'string', batch: 'string', json: 'boolean', backend: 'string', help: 'boolean' });
+  if (bool(p, 'help')) return void console.log(help);
+  if (p.positional.length) throw new CliError(`unexpected argument '${p.positional[0]}'`);
+  const dir = required(p, 'model');
+  const data = str(p, 'data') ?? DEFAULT_DATA;
+  const limit = int(p, 'limit', { min: 1 });
+  const batch = int(p, 'batch', { min: 1, max: 10000 }) ?? 200;
+  if (!existsSync(data)) {
+    throw new CliError(`data directory ${data} does not exist${data === DEFAULT_DATA ? ' (install it with: apt-get install dataset-fashion-mnist)' : ''}`);
+  }
+  const images = readIdx(findFile(data, 't10k-images-idx3-ubyte'), 0x803, 'images');
+  const labels = readIdx(findFile(data, 't10k-labels-idx1-ubyte'), 0x801, 'labels');
+  const [count, rows, cols] = images.dims as [number, number, number];
+  if (labels.dims[0] !== count) throw new CliError(`the test split has ${count} images but ${labels.dims[0]} labels`);
+  await useBackend(parseBackend(str(p, 'backend')));
+  const model = readModelDir(dir);
+  try {
+    const [H, W, C] = model.inputShape;
+    if (C !== 1) throw new CliError(`${model.arch} takes ${C}-channel input; Fashion-MNIST is greyscale`);
+    const n = Math.min(count, limit ?? count);
+    const K = model.numClasses;
+    const correctPer = new Array<number>(K).fill(0);
+    const totalPer = new Array<number>(K).fill(0);
+    let correct = 0;
+    const t0 = performance.now();
+    for (let start = 0; start < n; start += batch) {
+      const b = Math.min(batch, n - start);
+      const x = new Float32Array(b * H * W * C);
+      for (let i = 0; i < b; i++) {
+        const px = images.data.subarray((start + i) * rows * cols, (start + i + 1) * rows * cols);
+        x.set(preprocessGray(px, cols, rows, model.config.preprocess, model.inputShape), i * H * W * C);
+      }
+      const input = tf.tensor4d(x, [b, H, W, C]);
+      const logits = model.logits(input);
+      const pred = tf.argMax(logits, 1);
+      const idx = await pred.data();
+      tf.dispose([input, logits, pred]);
+      for (let i = 0; i < b; i++) {
+        const y = labels.data[start + i]!;
+        if (y >= K) throw new CliError(`label ${y} is outside the model's ${K} classes`);
+        totalPer[y]!++;
+        if (idx[i] === y) {
+          correct++;
+          correctPer[y]!++;
+        }
+      }
+      const done = start + b;
+      const secs = (performance.now() - t0) / 1000;
+      process.stderr.write(`eval: ${done}/${n} images, ${((100 * correct) / done).toFixed(2)}% so far, ${(done / secs).toFixed(0)} img/s${process.stderr.isTTY ? '\r' : '\n'}`);
+    }
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    const perClass = model.labels.map((label, k) => ({
+      index: k,
+      label,
+      correct: correctPer[k]!,
+      total: totalPer[k]!,
+      accuracy: totalPer[k] ? correctPer[k]! / totalPer[k]! : null,
+    }));
+    if (bool(p, 'json')) {
+      console.log(JSON.stringify({ model: model.arch, accuracy: correct / n, correct, total: n, perClass }));
+      return;
+    }
+    console.log(`${model.arch}: accuracy ${((100 * correct) / n).toFixed(2)}% (${correct}/${n})`);
+    const w = Math.max(...model.labels.map((l) => l.length));
+    for (const c of perClass) {
+      console.log(`  ${String(c.index).padStart(2)} ${c.label.padEnd(w)}  ${c.accuracy === null ? '   n/a' : `${(100 * c.accuracy).toFixed(2).padStart(6)}%`}  (${c.correct}/${c.total})`);
+    }
+  } finally {
+    model.dispose();
+  }
+}
