@@ -19,6 +19,8 @@ export default defineConfig({
   base: process.env.BASE_PATH ?? '/',
   site: process.env.SITE_URL ?? 'http://localhost:4321',
   trailingSlash: 'ignore',
+  // A separate output folder lets several builds (tests, benchmarks) run side by side.
+  outDir: process.env.ASTRO_OUT_DIR ?? './dist',
   i18n: {
     locales: ['en', 'zh'],
     defaultLocale: 'en',

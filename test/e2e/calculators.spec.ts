@@ -1,0 +1,378 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { Locator, Page } from '@playwright/test';
+import { test, expect, expectClean, open, type PageProblems } from './fixtures';
+
+// The two calculators (GhostSpeedupCalculator, DfcCalculator), on their own figure pages and
+// embedded in the chapters, in real Chromium against the built site.
+
+// --- The test's own arithmetic (independent of src/model) ---------------------------------------
+function ghostRatio(s: number, d: number, c: number, k: number, n: number): number {
+  const m = Math.ceil(n / s);
+  return (n * c * k * k) / (m * c * k * k + m * (s - 1) * d * d); // h'w' cancels
+}
+function dfc(H: number, W: number, C: number, KH: number, KW: number) {
+  const hw = H * W;
+  return { fc: C * hw * hw, decoupled: C * (H * H * W + H * W * W), dfc: C * (KH + KW) * hw, sa: 2 * hw * hw * C + 4 * hw * C * C };
+}
+
+// --- Helpers ------------------------------------------------------------------------------------
+const value = async (scope: Page | Locator, testId: string): Promise<number> => {
+  const raw = await scope.getByTestId(testId).first().getAttribute('data-value');
+  return Number(raw);
+};
+const expectNear = (a: number, b: number, rel = 1e-9) => expect(Math.abs(a - b), `${a} vs ${b}`).toBeLessThanOrEqual(rel * Math.abs(b));
+const query = (page: Page) => new URL(page.url()).searchParams;
+
+/** Chunks of the build that carry TensorFlow.js code (none may load on a calculator page). */
+function tfChunks(): Set<string> {
+  const dir = 'dist/_astro';
+  const out = new Set<string>();
+  if (!existsSync(dir)) return out;
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.js')) continue;
+    const text = readFileSync(`${dir}/${f}`, 'utf8');
+    // Minified tfjs keeps strings such as 'tfjs-core', 'tfjs-backend-webgl', 'tfjsflags'.
+    if (/@tensorflow|tfjs/i.test(text)) out.add(f);
+  }
+  return out;
+}
+const TF = tfChunks();
+
+function expectNoTf(problems: PageProblems): void {
+  const js = problems.requests.filter((u) => /\.m?js(\?|$)/.test(u));
+  expect(js.length, 'the page loads its calculator scripts').toBeGreaterThan(0);
+  const tf = problems.requests.filter((u) => /tfjs|tensorflow|[/._-]tf[._-]/i.test(u) || TF.has(u.split('/').pop()!.split('?')[0]));
+  expect(tf, 'no TensorFlow.js chunk requested').toEqual([]);
+}
+
+async function ready(page: Page, selector: string): Promise<Locator> {
+  const root = page.locator(selector).first();
+  await expect(root).toHaveAttribute('data-ready', 'true');
+  return root;
+}
+
+// --- Ghost speed-up calculator ------------------------------------------------------------------
+test.describe('Ghost speed-up calculator', () => {
+  test('reads s, d, c, k, n, h, w from the URL and shows the exact ratios', async ({ page, problems }) => {
+    await open(page, '/figures/ghost-speedup/?s=3&d=5&c=64&k=3&n=100&h=14&w=14');
+    const root = await ready(page, '[data-ghost-speedup]');
+    expect(await root.getByTestId('input-s').inputValue()).toBe('3');
+    expect(await root.getByTestId('slider-n').inputValue()).toBe('100');
+    const rs = ghostRatio(3, 5, 64, 3, 100); // m = 34: 57,600 / (19,584 + 1,700)
+    expectNear(await value(root, 'rs-exact'), rs);
+    expectNear(await value(root, 'rc-exact'), rs);
+    expectNear(await value(root, 'rs-paper'), 576 / (576 / 3 + (2 / 3) * 25));
+    expectNear(await value(root, 'approx-sc'), (3 * 64) / (3 + 64 - 1));
+    expect(await value(root, 'approx-s')).toBe(3);
+    expect(await value(root, 'flops-ordinary')).toBe(100 * 14 * 14 * 64 * 9);
+    expect(await value(root, 'flops-ghost')).toBe(34 * 196 * 64 * 9 + 68 * 196 * 25);
+    expect(await value(root, 'params-ghost')).toBe(34 * 64 * 9 + 68 * 25);
+    expect([await value(root, 'maps-intrinsic'), await value(root, 'maps-ghost'), await value(root, 'maps-sliced')]).toEqual([34, 68, 2]);
+    await expect(root.getByTestId('rs-exact')).toHaveText(`${rs.toFixed(3)}×`);
+    await expect(root.getByTestId('flops-ordinary')).toHaveText('11,289,600 (11.3M)'); // 100·14·14·64·9
+    // s ∤ n: the notice explains ceil(n/s) and the slicing.
+    const notice = root.getByTestId('ceil-notice');
+    await expect(notice).toHaveAttribute('data-divides', 'false');
+    await expect(notice).toHaveClass(/notice/);
+    await expect(notice).toContainText('⌈n/s⌉ = 34');
+    // The formula with the numbers substituted, typeset by KaTeX in the browser.
+    const formula = root.getByTestId('formula');
+    expect(await formula.locator('.katex').count()).toBeGreaterThanOrEqual(4);
+    expect(await formula.locator('.katex-error').count()).toBe(0);
+    await expect(formula).toContainText('57,600');
+    // The plot: four series and the current-s marker.
+    for (const id of ['paper', 'approx', 'identity']) expect(await root.getByTestId(`rs-plot-${id}`).getAttribute('d')).toMatch(/^M/);
+    await expect(root.getByTestId('rs-plot-marker')).toBeVisible();
+    expectClean(problems);
+    expectNoTf(problems);
+  });
+
+  test('keyboard on a slider changes the numbers, the plot and the URL; reload keeps it', async ({ page, problems }) => {
+    await open(page, '/figures/ghost-speedup/?s=2&d=3&c=16&k=3&n=32&h=8&w=8');
+    const root = await ready(page, '[data-ghost-speedup]');
+    const historyLength = await page.evaluate(() => history.length);
+    expectNear(await value(root, 'rs-exact'), 32 / 17);
+    const pathBefore = await root.getByTestId('rs-plot-paper').getAttribute('d');
+
+    await root.getByTestId('slider-c').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(root.getByTestId('input-c')).toHaveValue('17');
+    expectNear(await value(root, 'rs-exact'), ghostRatio(2, 3, 17, 3, 32));
+    expect(await root.getByTestId('rs-plot-paper').getAttribute('d')).not.toBe(pathBefore);
+    await expect.poll(() => query(page).get('c')).toBe('17');
+
+    const markerBefore = await root.getByTestId('rs-plot-marker').getAttribute('cx');
+    await root.getByTestId('slider-s').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(root.getByTestId('input-s')).toHaveValue('3');
+    expect(await root.getByTestId('rs-plot-marker').getAttribute('cx')).not.toBe(markerBefore);
+    await expect.poll(() => query(page).get('s')).toBe('3');
+    const rs = ghostRatio(3, 3, 17, 3, 32);
+    expectNear(await value(root, 'rs-exact'), rs);
+    // replaceState: no new history entries.
+    expect(await page.evaluate(() => history.length)).toBe(historyLength);
+
+    await page.reload({ waitUntil: 'networkidle' });
+    const again = await ready(page, '[data-ghost-speedup]');
+    expect(await again.getByTestId('slider-c').inputValue()).toBe('17');
+    expect(await again.getByTestId('input-s').inputValue()).toBe('3');
+    expectNear(await value(again, 'rs-exact'), rs);
+    expectClean(problems);
+  });
+
+  test('typing into a number box updates everything; junk is clamped with a note', async ({ page, problems }) => {
+    await open(page, '/figures/ghost-speedup/');
+    const root = await ready(page, '[data-ghost-speedup]');
+    await expect(root.getByTestId('clamp-notes')).toBeHidden();
+    const n = root.getByTestId('input-n');
+    await n.fill('130');
+    await n.press('Tab');
+    expectNear(await value(root, 'rs-exact'), ghostRatio(2, 3, 128, 3, 130));
+    await expect(root.getByTestId('ceil-notice')).toHaveAttribute('data-divides', 'true');
+    await root.getByTestId('input-s').fill('4');
+    await expect(root.getByTestId('ceil-notice')).toHaveAttribute('data-divides', 'false');
+    await expect.poll(() => query(page).get('n')).toBe('130');
+
+    for (const [box, typed, used] of [
+      ['input-n', '1e9', '8192'],
+      ['input-c', '-5', '1'],
+      ['input-d', '0', '1'],
+      ['input-k', '2.6', '3'],
+    ] as const) {
+      await root.getByTestId(box).fill(typed);
+      await root.getByTestId(box).press('Tab');
+      await expect(root.getByTestId(box)).toHaveValue(used);
+    }
+    const notes = root.getByTestId('clamp-notes');
+    await expect(notes).toBeVisible();
+    await expect(notes).toContainText('8192');
+    await expect(notes.locator('p')).toHaveCount(4);
+    // An empty box falls back (with a note) instead of breaking anything.
+    await root.getByTestId('input-h').fill('');
+    await expect(notes.locator('p')).toHaveCount(5);
+    for (const id of ['rs-exact', 'rc-exact', 'rs-paper', 'approx-sc', 'flops-ghost', 'params-ghost']) {
+      expect(Number.isFinite(await value(root, id)), id).toBe(true);
+    }
+    await expect(root.getByTestId('rs-exact')).not.toContainText('NaN');
+    expectClean(problems);
+  });
+
+  test('an invalid shared link is repaired and explained', async ({ page, problems }) => {
+    await open(page, '/figures/ghost-speedup/?s=abc&d=99&model=keep-me');
+    const root = await ready(page, '[data-ghost-speedup]');
+    await expect(root.getByTestId('clamp-notes')).toContainText('abc');
+    expect(query(page).get('s')).toBe('2');
+    expect(query(page).get('d')).toBe('15');
+    expect(query(page).get('model')).toBe('keep-me');
+    expect(await root.getByTestId('input-d').inputValue()).toBe('15');
+    expectClean(problems);
+  });
+
+  test('Chinese page: labels in Chinese, same numbers', async ({ page, problems }) => {
+    await open(page, '/figures/ghost-speedup-zh/?s=2&d=3&c=16&k=3&n=32&h=8&w=8');
+    const root = await ready(page, '[data-ghost-speedup]');
+    await expect(root).toContainText('本征特征图');
+    expectNear(await value(root, 'rs-exact'), 32 / 17);
+    await expect(root.getByTestId('ceil-notice')).toContainText('整除');
+    expectClean(problems);
+    expectNoTf(problems);
+  });
+});
+
+// --- DFC calculator -----------------------------------------------------------------------------
+test.describe('DFC calculator', () => {
+  test('reads H, W, C, KH, KW from the URL; costs, ratios and log bars', async ({ page, problems }) => {
+    await open(page, '/figures/dfc/?H=28&W=20&C=64&KH=3&KW=7');
+    const root = await ready(page, '[data-dfc-calculator]');
+    const want = dfc(28, 20, 64, 3, 7);
+    expect(await value(root, 'flops-fc')).toBe(want.fc);
+    expect(await value(root, 'flops-decoupled')).toBe(want.decoupled);
+    expect(await value(root, 'flops-dfc')).toBe(want.dfc);
+    expect(await value(root, 'flops-sa')).toBe(want.sa);
+    expectNear(await value(root, 'ratio-fc-dfc'), want.fc / want.dfc);
+    expectNear(await value(root, 'ratio-sa-dfc'), want.sa / want.dfc);
+    const ds = dfc(14, 10, 64, 3, 7);
+    expect(await value(root, 'ds-flops-dfc')).toBe(ds.dfc);
+    expect(await value(root, 'ds-flops-fc')).toBe(ds.fc);
+    await expect(root.getByTestId('ds-size')).toHaveText('14 × 10');
+    // full FC ÷ DFC = HW / (K_H + K_W) = 560 / 10.
+    await expect(root.getByTestId('dfc-headline')).toContainText('56.00× cheaper than full FC');
+    // Log-scale bars: longer for costlier variants.
+    const width = async (id: string) => Number(await root.getByTestId(`dfc-bar-${id}`).getAttribute('width'));
+    expect(await width('fc')).toBeGreaterThan(await width('decoupled'));
+    expect(await width('decoupled')).toBeGreaterThan(await width('dfc'));
+    expect(await width('dfc')).toBeGreaterThan(await width('dfc-ds'));
+    expect(Number(await root.getByTestId('dfc-bar-fc').getAttribute('data-value'))).toBe(want.fc);
+    expectClean(problems);
+    expectNoTf(problems);
+  });
+
+  test('the receptive field follows a click, the implementation and the order; state is in the URL', async ({ page, problems }) => {
+    await open(page, '/figures/dfc/?H=12&W=10&C=8&KH=3&KW=5');
+    const root = await ready(page, '[data-dfc-calculator]');
+    const g1 = root.getByTestId('rf-grid-1');
+    const g2 = root.getByTestId('rf-grid-2');
+    await expect(g1.locator('rect.cell')).toHaveCount(120);
+
+    await g2.locator('rect[data-row="6"][data-col="4"]').click();
+    await expect(g2.locator('rect[data-row="6"][data-col="4"]')).toHaveAttribute('data-state', 'selected');
+    await expect(g1.locator('rect[data-row="6"][data-col="4"]')).toHaveAttribute('data-state', 'selected');
+    // Depthwise, paper order: first a K_H = 3 column segment, then a 3 × 5 rectangle.
+    await expect(g1).toHaveAttribute('data-reached', '3');
+    await expect(g2).toHaveAttribute('data-reached', '15');
+    await expect(g1.locator('rect[data-row="5"][data-col="4"]')).toHaveAttribute('data-state', 'reached');
+    await expect(g1.locator('rect[data-row="6"][data-col="5"]')).toHaveAttribute('data-state', 'none');
+    await expect(g2.locator('rect[data-row="7"][data-col="6"]')).toHaveAttribute('data-state', 'reached');
+    await expect(g2.locator('rect[data-row="8"][data-col="4"]')).toHaveAttribute('data-state', 'none');
+    await expect.poll(() => [query(page).get('row'), query(page).get('col')]).toEqual(['6', '4']);
+
+    // Official-code order: a K_W = 5 row segment first, the same rectangle after.
+    await root.getByTestId('rf-order-code').check();
+    await expect(g1).toHaveAttribute('data-reached', '5');
+    await expect(g1.locator('rect[data-row="6"][data-col="6"]')).toHaveAttribute('data-state', 'reached');
+    await expect(g2).toHaveAttribute('data-reached', '15');
+
+    // FC layers: the whole row, then the whole map.
+    await root.getByTestId('rf-mode-fc').check();
+    await expect(g1).toHaveAttribute('data-reached', '10');
+    await expect(g2).toHaveAttribute('data-reached', '120');
+    await expect(root.getByTestId('rf-status')).toContainText('120');
+
+    // Keyboard: focus the grids, move the pixel.
+    await root.getByTestId('rf-grids').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowLeft');
+    await expect(g2.locator('rect[data-row="7"][data-col="3"]')).toHaveAttribute('data-state', 'selected');
+    await expect.poll(() => Object.fromEntries(query(page))).toMatchObject({ rf: 'fc', order: 'code', row: '7', col: '3', H: '12' });
+
+    await page.reload({ waitUntil: 'networkidle' });
+    const again = await ready(page, '[data-dfc-calculator]');
+    await expect(again.getByTestId('rf-mode-fc')).toBeChecked();
+    await expect(again.getByTestId('rf-order-code')).toBeChecked();
+    await expect(again.getByTestId('rf-grid-2').locator('rect[data-row="7"][data-col="3"]')).toHaveAttribute('data-state', 'selected');
+    expectClean(problems);
+  });
+
+  test('a slider changes the costs and the URL; big maps are drawn capped, with a note', async ({ page, problems }) => {
+    await open(page, '/figures/dfc/');
+    const root = await ready(page, '[data-dfc-calculator]');
+    const before = await value(root, 'flops-dfc');
+    await root.getByTestId('slider-KH').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(root.getByTestId('input-KH')).toHaveValue('6');
+    expect(await value(root, 'flops-dfc')).toBe(dfc(14, 14, 200, 6, 5).dfc);
+    expect(await value(root, 'flops-dfc')).not.toBe(before);
+    await expect.poll(() => query(page).get('KH')).toBe('6');
+
+    await expect(root.getByTestId('rf-cap-note')).toBeHidden();
+    await root.getByTestId('input-H').fill('56');
+    await root.getByTestId('input-H').press('Tab');
+    await expect(root.getByTestId('rf-cap-note')).toBeVisible();
+    await expect(root.getByTestId('rf-grid-1').locator('rect.cell')).toHaveCount(32 * 14);
+    // (A number box cannot hold letters; a negative width is the worst a reader can type.)
+    await root.getByTestId('input-W').fill('-3');
+    await root.getByTestId('input-W').press('Tab');
+    await expect(root.getByTestId('input-W')).toHaveValue('1');
+    await expect(root.getByTestId('clamp-notes')).toContainText('-3');
+    await expect(root.getByTestId('ds-size')).toHaveText('n/a (H or W < 2)');
+    expect(await value(root, 'flops-fc')).toBe(dfc(56, 1, 200, 6, 5).fc);
+    await root.getByTestId('input-C').fill('');
+    await expect(root.getByTestId('clamp-notes').locator('p')).toHaveCount(2);
+    expect(Number.isFinite(await value(root, 'flops-fc'))).toBe(true);
+    expectClean(problems);
+  });
+
+  test('Chinese page loads cleanly', async ({ page, problems }) => {
+    await open(page, '/figures/dfc-zh/');
+    const root = await ready(page, '[data-dfc-calculator]');
+    await expect(root).toContainText('感受野');
+    await expect(root.getByTestId('dfc-headline')).toContainText('便宜');
+    expectClean(problems);
+    expectNoTf(problems);
+  });
+});
+
+// --- Both on one page, layout, dark mode ---------------------------------------------------------
+test('both calculators on one page keep their own parameters (h ≠ H)', async ({ page, problems }) => {
+  await open(page, '/figures/calculators/?h=7&H=20&s=4');
+  const ghost = await ready(page, '[data-ghost-speedup]');
+  const dfcRoot = await ready(page, '[data-dfc-calculator]');
+  expect(await ghost.getByTestId('input-h').inputValue()).toBe('7');
+  expect(await dfcRoot.getByTestId('input-H').inputValue()).toBe('20');
+  await ghost.getByTestId('slider-h').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => query(page).get('h')).toBe('8');
+  expect(query(page).get('H')).toBe('20');
+  await dfcRoot.getByTestId('slider-H').focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect.poll(() => query(page).get('H')).toBe('19');
+  expect(query(page).get('h')).toBe('8');
+  expect(query(page).get('s')).toBe('4');
+  expectClean(problems);
+  expectNoTf(problems);
+});
+
+test('a 360-px phone: no horizontal overflow, charts fit', async ({ page, problems }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await open(page, '/figures/calculators/');
+  await ready(page, '[data-ghost-speedup]');
+  await ready(page, '[data-dfc-calculator]');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  for (const sel of ['[data-ghost-speedup]', '[data-dfc-calculator]']) {
+    const box = await page.locator(sel).boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+  }
+  for (const id of ['rs-plot', 'dfc-bars']) {
+    const svg = await page.getByTestId(id).locator('svg').boundingBox();
+    expect(svg!.width).toBeGreaterThan(200);
+    expect(svg!.x + svg!.width).toBeLessThanOrEqual(360);
+  }
+  expectClean(problems);
+});
+
+test('dark mode: results and chart text stay legible', async ({ page, problems }) => {
+  await page.addInitScript(() => localStorage.setItem('ghostlab-theme', 'dark'));
+  await open(page, '/figures/calculators/');
+  await ready(page, '[data-ghost-speedup]');
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+  const contrast = await page.evaluate(() => {
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? ['0', '0', '0']).slice(0, 3).map(Number);
+    const lum = ([r, g, b]: number[]) =>
+      [r, g, b].map((v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const ratio = (a: string, b: string) => {
+      const [x, y] = [lum(rgb(a)), lum(rgb(b))].sort((p, q) => q - p);
+      return (x + 0.05) / (y + 0.05);
+    };
+    const result = document.querySelector('[data-testid="rs-exact"]')!;
+    const box = result.closest('.result')!;
+    const axisText = document.querySelector('[data-testid="rs-plot"] .axis text')!;
+    const figure = document.querySelector('[data-ghost-speedup]')!;
+    return {
+      result: ratio(getComputedStyle(result).color, getComputedStyle(box).backgroundColor),
+      axis: ratio(getComputedStyle(axisText).fill, getComputedStyle(figure).backgroundColor),
+    };
+  });
+  expect(contrast.result).toBeGreaterThan(4.5);
+  expect(contrast.axis).toBeGreaterThan(4.5);
+  expectClean(problems);
+});
+
+// --- Embedded in the chapters -------------------------------------------------------------------
+const CHAPTERS = [
+  { path: '/ghostnet-v1/', root: '[data-ghost-speedup]', query: '?s=4&d=3&c=32&k=1&n=60&h=14&w=14', check: async (root: Locator) => expectNear(await value(root, 'rs-exact'), ghostRatio(4, 3, 32, 1, 60)) },
+  { path: '/ghostnet-v2/', root: '[data-dfc-calculator]', query: '?H=16&W=16&C=40&KH=5&KW=5', check: async (root: Locator) => expect(await value(root, 'flops-dfc')).toBe(dfc(16, 16, 40, 5, 5).dfc) },
+];
+for (const prefix of ['', '/zh']) {
+  for (const ch of CHAPTERS) {
+    test(`${prefix}${ch.path}: the embedded calculator reads the URL, works, loads no tfjs`, async ({ page, problems, request }) => {
+      const res = await request.get(`${prefix}${ch.path}`);
+      test.skip(res.status() !== 200 || !(await res.text()).includes(ch.root.slice(1, -1)), 'chapter not built with the calculator yet');
+      await open(page, `${prefix}${ch.path}${ch.query}`);
+      const root = await ready(page, ch.root);
+      await ch.check(root);
+      expectClean(problems);
+      expectNoTf(problems);
+    });
+  }
+}
