@@ -1,0 +1,171 @@
+/**
+ * The lab's model runtime: one backend, one loaded GhostNet, inference and inspection that hand
+ * back plain arrays (so drawing code never sees a tensor), and recovery when WebGL dies.
+ * No DOM here beyond what the backend needs.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { checkModelJson, fromArtifacts, GhostNetModel } from '../../model';
+import { dropBackend, startBackend, watchContextLoss, type BackendChoice, type BackendName } from './backend';
+
+export interface TapData {
+  /** NHWC shape of the tap (batch 1). */
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface InferenceResult {
+  logits: Float32Array;
+  probs: Float32Array;
+  ms: number;
+}
+
+export type Progress = (loadedBytes: number, totalBytes: number | null) => void;
+
+export class LabSession {
+  model: GhostNetModel | null = null;
+  backend: BackendChoice | null = null;
+  private stopWatching: () => void = () => {};
+
+  constructor(private readonly onContextLost: () => void) {}
+
+  async start(preferred: BackendName | null, exclude: BackendName[] = []): Promise<BackendChoice> {
+    this.backend = await startBackend(preferred, exclude);
+    this.watch();
+    return this.backend;
+  }
+
+  private watch(): void {
+    this.stopWatching();
+    this.stopWatching = watchContextLoss(() => this.onContextLost());
+  }
+
+  /** Fetches model.json and its shards (reporting bytes as they arrive) and builds the model. */
+  async load(url: string, progress?: Progress): Promise<GhostNetModel> {
+    const base = new URL(url, location.href);
+    const res = await fetch(base.href);
+    if (!res.ok) throw new Error(`cannot fetch ${base.pathname}: HTTP ${res.status}`);
+    const modelJson = checkModelJson(await res.json());
+    const paths = modelJson.weightsManifest.flatMap((g) => g.paths);
+    let loaded = 0;
+    const sizes = await Promise.all(paths.map((p) => fetch(new URL(p, base).href).then((r) => ({ r, p }))));
+    const total = sizes.reduce((a, { r }) => a + Number(r.headers.get('content-length') ?? 0), 0) || null;
+    const shards = await Promise.all(
+      sizes.map(async ({ r, p }) => {
+        if (!r.ok || !r.body) throw new Error(`cannot fetch weights shard ${p}: HTTP ${r.status}`);
+        const reader = r.body.getReader();
+        const chunks: Uint8Array[] = [];
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          chunks.push(value);
+          loaded += value.byteLength;
+          progress?.(loaded, total);
+        }
+        const out = new Uint8Array(chunks.reduce((a, c) => a + c.byteLength, 0));
+        let o = 0;
+        for (const c of chunks) {
+          out.set(c, o);
+          o += c.byteLength;
+        }
+        return out;
+      }),
+    );
+    // Group shards back by manifest group, as fromArtifacts expects.
+    let k = 0;
+    const grouped = modelJson.weightsManifest.map((g) => g.paths.map(() => shards[k++]!));
+    const model = fromArtifacts(modelJson, grouped);
+    this.replaceModel(model);
+    return model;
+  }
+
+  private replaceModel(model: GhostNetModel | null): void {
+    const old = this.model;
+    this.model = model;
+    if (old && old !== model) safely(() => old.dispose());
+  }
+
+  /** Runs the fast (BatchNorm-folded) path on one NHWC input; times it to the last byte read back. */
+  async infer(input: Float32Array): Promise<InferenceResult> {
+    const model = this.need();
+    const [h, w, c] = model.inputShape;
+    const t0 = performance.now();
+    const x = tf.tensor4d(input, [1, h, w, c]);
+    let logits: tf.Tensor2D | null = null;
+    try {
+      logits = model.logits(x);
+      const data = (await logits.data()) as Float32Array;
+      const ms = performance.now() - t0;
+      return { logits: Float32Array.from(data), probs: softmax(data), ms };
+    } finally {
+      x.dispose();
+      logits?.dispose();
+    }
+  }
+
+  /** The named taps of the inspection path (unfolded, like PyTorch's eval) as plain arrays. */
+  async inspect(input: Float32Array, taps: readonly string[]): Promise<Map<string, TapData>> {
+    const model = this.need();
+    const [h, w, c] = model.inputShape;
+    const known = new Set(model.tapNames);
+    const wanted = [...new Set(taps)].filter((t) => known.has(t));
+    const x = tf.tensor4d(input, [1, h, w, c]);
+    try {
+      const r = model.inspect(x, wanted);
+      try {
+        const out = new Map<string, TapData>();
+        await Promise.all(
+          [...r.taps].map(async ([name, t]) => {
+            out.set(name, { shape: t.shape.slice(1), data: (await t.data()) as Float32Array });
+          }),
+        );
+        return out;
+      } finally {
+        r.dispose();
+      }
+    } finally {
+      x.dispose();
+    }
+  }
+
+  /**
+   * Moves the model to another backend: after a lost WebGL context (`drop` names the dead one,
+   * which is removed so nothing reuses it) or when the reader picks one. The model is rebuilt
+   * from the weights it keeps on the CPU, so nothing is fetched again and the page needs no reload.
+   */
+  async rebuild(preferred: BackendName | null, drop?: BackendName): Promise<BackendChoice> {
+    const model = this.model;
+    safely(() => model?.dispose());
+    this.model = null;
+    if (drop) dropBackend(drop);
+    const choice = await this.start(preferred, drop ? [drop] : []);
+    if (model) this.model = new GhostNetModel(model.config, model.getWeights());
+    return choice;
+  }
+
+  numTensors(): number {
+    return tf.memory().numTensors;
+  }
+
+  private need(): GhostNetModel {
+    if (!this.model) throw new Error('no model is loaded');
+    return this.model;
+  }
+}
+
+function softmax(logits: ArrayLike<number>): Float32Array {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]!);
+  const out = new Float32Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i]! - max);
+  for (let i = 0; i < out.length; i++) out[i]! /= sum;
+  return out;
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // Disposing on a dead WebGL context can throw; the memory is gone with the context anyway.
+  }
+}
