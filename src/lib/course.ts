@@ -10,8 +10,8 @@ export interface CoursePage {
 const LAB_TITLE: Record<Lang, string> = { en: 'The lab: GhostNet live', zh: '实验室：实时运行 GhostNet' };
 
 export async function chaptersOf(lang: Lang): Promise<CollectionEntry<'chapters'>[]> {
-  const all = await getCollection('chapters', (e) => e.id.startsWith(`${lang}/`));
-  return all.sort((a, b) => a.data.order - b.data.order);
+  const all = await getCollection('chapters', (e: CollectionEntry<'chapters'>) => e.id.startsWith(`${lang}/`));
+  return all.sort((a: CollectionEntry<'chapters'>, b: CollectionEntry<'chapters'>) => a.data.order - b.data.order);
 }
 
 /** The page path of a chapter: chapters/en/ghostnet-v1.mdx → 'ghostnet-v1'; index → ''. */

@@ -54,7 +54,7 @@ async function ready(page: Page, selector: string): Promise<Locator> {
 // --- Ghost speed-up calculator ------------------------------------------------------------------
 test.describe('Ghost speed-up calculator', () => {
   test('reads s, d, c, k, n, h, w from the URL and shows the exact ratios', async ({ page, problems }) => {
-    await open(page, '/figures/ghost-speedup/?s=3&d=5&c=64&k=3&n=100&h=14&w=14');
+    await open(page, '/ghostnet-v1/?s=3&d=5&c=64&k=3&n=100&h=14&w=14');
     const root = await ready(page, '[data-ghost-speedup]');
     expect(await root.getByTestId('input-s').inputValue()).toBe('3');
     expect(await root.getByTestId('slider-n').inputValue()).toBe('100');
@@ -88,7 +88,7 @@ test.describe('Ghost speed-up calculator', () => {
   });
 
   test('keyboard on a slider changes the numbers, the plot and the URL; reload keeps it', async ({ page, problems }) => {
-    await open(page, '/figures/ghost-speedup/?s=2&d=3&c=16&k=3&n=32&h=8&w=8');
+    await open(page, '/ghostnet-v1/?s=2&d=3&c=16&k=3&n=32&h=8&w=8');
     const root = await ready(page, '[data-ghost-speedup]');
     const historyLength = await page.evaluate(() => history.length);
     expectNear(await value(root, 'rs-exact'), 32 / 17);
@@ -121,7 +121,7 @@ test.describe('Ghost speed-up calculator', () => {
   });
 
   test('typing into a number box updates everything; junk is clamped with a note', async ({ page, problems }) => {
-    await open(page, '/figures/ghost-speedup/');
+    await open(page, '/ghostnet-v1/');
     const root = await ready(page, '[data-ghost-speedup]');
     await expect(root.getByTestId('clamp-notes')).toBeHidden();
     const n = root.getByTestId('input-n');
@@ -158,7 +158,7 @@ test.describe('Ghost speed-up calculator', () => {
   });
 
   test('an invalid shared link is repaired and explained', async ({ page, problems }) => {
-    await open(page, '/figures/ghost-speedup/?s=abc&d=99&model=keep-me');
+    await open(page, '/ghostnet-v1/?s=abc&d=99&model=keep-me');
     const root = await ready(page, '[data-ghost-speedup]');
     await expect(root.getByTestId('clamp-notes')).toContainText('abc');
     expect(query(page).get('s')).toBe('2');
@@ -169,7 +169,7 @@ test.describe('Ghost speed-up calculator', () => {
   });
 
   test('Chinese page: labels in Chinese, same numbers', async ({ page, problems }) => {
-    await open(page, '/figures/ghost-speedup-zh/?s=2&d=3&c=16&k=3&n=32&h=8&w=8');
+    await open(page, '/zh/ghostnet-v1/?s=2&d=3&c=16&k=3&n=32&h=8&w=8');
     const root = await ready(page, '[data-ghost-speedup]');
     await expect(root).toContainText('本征特征图');
     expectNear(await value(root, 'rs-exact'), 32 / 17);
@@ -182,7 +182,7 @@ test.describe('Ghost speed-up calculator', () => {
 // --- DFC calculator -----------------------------------------------------------------------------
 test.describe('DFC calculator', () => {
   test('reads H, W, C, KH, KW from the URL; costs, ratios and log bars', async ({ page, problems }) => {
-    await open(page, '/figures/dfc/?H=28&W=20&C=64&KH=3&KW=7');
+    await open(page, '/ghostnet-v2/?H=28&W=20&C=64&KH=3&KW=7');
     const root = await ready(page, '[data-dfc-calculator]');
     const want = dfc(28, 20, 64, 3, 7);
     expect(await value(root, 'flops-fc')).toBe(want.fc);
@@ -208,7 +208,7 @@ test.describe('DFC calculator', () => {
   });
 
   test('the receptive field follows a click, the implementation and the order; state is in the URL', async ({ page, problems }) => {
-    await open(page, '/figures/dfc/?H=12&W=10&C=8&KH=3&KW=5');
+    await open(page, '/ghostnet-v2/?H=12&W=10&C=8&KH=3&KW=5');
     const root = await ready(page, '[data-dfc-calculator]');
     const g1 = root.getByTestId('rf-grid-1');
     const g2 = root.getByTestId('rf-grid-2');
@@ -254,7 +254,7 @@ test.describe('DFC calculator', () => {
   });
 
   test('a slider changes the costs and the URL; big maps are drawn capped, with a note', async ({ page, problems }) => {
-    await open(page, '/figures/dfc/');
+    await open(page, '/ghostnet-v2/');
     const root = await ready(page, '[data-dfc-calculator]');
     const before = await value(root, 'flops-dfc');
     await root.getByTestId('slider-KH').focus();
@@ -283,7 +283,7 @@ test.describe('DFC calculator', () => {
   });
 
   test('Chinese page loads cleanly', async ({ page, problems }) => {
-    await open(page, '/figures/dfc-zh/');
+    await open(page, '/zh/ghostnet-v2/');
     const root = await ready(page, '[data-dfc-calculator]');
     await expect(root).toContainText('感受野');
     await expect(root.getByTestId('dfc-headline')).toContainText('便宜');
@@ -292,48 +292,29 @@ test.describe('DFC calculator', () => {
   });
 });
 
-// --- Both on one page, layout, dark mode ---------------------------------------------------------
-test('both calculators on one page keep their own parameters (h ≠ H)', async ({ page, problems }) => {
-  await open(page, '/figures/calculators/?h=7&H=20&s=4');
-  const ghost = await ready(page, '[data-ghost-speedup]');
-  const dfcRoot = await ready(page, '[data-dfc-calculator]');
-  expect(await ghost.getByTestId('input-h').inputValue()).toBe('7');
-  expect(await dfcRoot.getByTestId('input-H').inputValue()).toBe('20');
-  await ghost.getByTestId('slider-h').focus();
-  await page.keyboard.press('ArrowRight');
-  await expect.poll(() => query(page).get('h')).toBe('8');
-  expect(query(page).get('H')).toBe('20');
-  await dfcRoot.getByTestId('slider-H').focus();
-  await page.keyboard.press('ArrowLeft');
-  await expect.poll(() => query(page).get('H')).toBe('19');
-  expect(query(page).get('h')).toBe('8');
-  expect(query(page).get('s')).toBe('4');
-  expectClean(problems);
-  expectNoTf(problems);
-});
-
-test('a 360-px phone: no horizontal overflow, charts fit', async ({ page, problems }) => {
-  await page.setViewportSize({ width: 360, height: 740 });
-  await open(page, '/figures/calculators/');
-  await ready(page, '[data-ghost-speedup]');
-  await ready(page, '[data-dfc-calculator]');
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
-  for (const sel of ['[data-ghost-speedup]', '[data-dfc-calculator]']) {
+// --- Layout and dark mode ------------------------------------------------------------------------
+for (const [path, sel, chart] of [
+  ['/ghostnet-v1/', '[data-ghost-speedup]', 'rs-plot'],
+  ['/ghostnet-v2/', '[data-dfc-calculator]', 'dfc-bars'],
+] as const) {
+  test(`a 360-px phone: no horizontal overflow, the chart fits (${path})`, async ({ page, problems }) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await open(page, path);
+    await ready(page, sel);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
     const box = await page.locator(sel).boundingBox();
     expect(box!.x + box!.width).toBeLessThanOrEqual(360);
-  }
-  for (const id of ['rs-plot', 'dfc-bars']) {
-    const svg = await page.getByTestId(id).locator('svg').boundingBox();
+    const svg = await page.getByTestId(chart).locator('svg').boundingBox();
     expect(svg!.width).toBeGreaterThan(200);
     expect(svg!.x + svg!.width).toBeLessThanOrEqual(360);
-  }
-  expectClean(problems);
-});
+    expectClean(problems);
+  });
+}
 
 test('dark mode: results and chart text stay legible', async ({ page, problems }) => {
   await page.addInitScript(() => localStorage.setItem('ghostlab-theme', 'dark'));
-  await open(page, '/figures/calculators/');
+  await open(page, '/ghostnet-v1/');
   await ready(page, '[data-ghost-speedup]');
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
   const contrast = await page.evaluate(() => {

@@ -26,6 +26,8 @@ setWasmPaths({
 // A software WebGL (SwiftShader, some VMs) is still far faster than wasm for this work; without
 // this flag tfjs refuses it through failIfMajorPerformanceCaveat.
 tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
+// Shapes as uniforms: one compiled shader serves every layer size, so far fewer compiles.
+tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
 
 export interface BackendChoice {
   name: BackendName;
@@ -60,6 +62,15 @@ export function webglContext(): WebGL2RenderingContext | WebGLRenderingContext |
   if (tf.getBackend() !== 'webgl') return null;
   const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } };
   return backend.gpgpu?.gl ?? null;
+}
+
+/** True when WebGL is drawn by the CPU (SwiftShader, llvmpipe): then wasm is usually faster. */
+export function softwareWebgl(): boolean {
+  const gl = webglContext();
+  if (!gl) return false;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  return /swiftshader|llvmpipe|software/i.test(renderer);
 }
 
 function checkWebgl(): void {

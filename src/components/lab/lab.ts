@@ -4,7 +4,6 @@
  * keeps `window.ghostlab` current. All model work goes through LabSession; all drawing through
  * src/viz. One controller per `[data-lab]` element; only the full lab owns the URL.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { preprocessImage, type GhostNetModel, type LayerInfo, type RgbaImage } from '../../model';
 import { domainOf, type ScaleMode } from '../../viz/colour-scale';
 import { drawProbBars, type ProbBarsHandle } from '../../viz/prob-bars';
@@ -14,7 +13,7 @@ import { readImageFile, ImageInputError } from '../../lib/image-input';
 import { createDrawPad, type DrawPadHandle } from '../../lib/draw-pad';
 import { createUrlState } from '../../lib/url-state';
 import type { ShippedModel } from '../../lib/shipped-models';
-import { BACKENDS, isBackendName, webglContext, type BackendChoice, type BackendName } from './backend';
+import { BACKENDS, isBackendName, softwareWebgl, webglContext, type BackendChoice, type BackendName } from './backend';
 import { LabSession, type TapData } from './session';
 import { installStatus, setStatus } from './status';
 import { drawInspector } from './inspector';
@@ -533,6 +532,7 @@ class Lab {
 
   private reportBackend(choice: BackendChoice): void {
     setStatus({ backend: choice.name });
+    if (choice.name === 'webgl' && softwareWebgl() && this.full) this.notice(this.t.softwareWebgl);
     for (const f of choice.fallbacks) {
       this.notice(f.backend === 'webgl' && !webglContext() && choice.name !== 'webgl' ? `${this.t.webglMissing} (${f.reason})` : this.t.fallback(BACKEND_NAMES[f.backend], BACKEND_NAMES[choice.name], f.reason));
     }
@@ -658,4 +658,3 @@ function formatCount(n: number): string {
   return String(n);
 }
 
-export { tf };

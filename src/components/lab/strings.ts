@@ -75,6 +75,7 @@ export const LAB_STRINGS = {
     noLayer: 'Pick a block in the strip above.',
     webglMissing: 'WebGL is not available here, so the lab runs on the CPU-side backends; everything works, more slowly.',
     openIn: 'Open in the lab',
+    softwareWebgl: 'WebGL in this browser is drawn by the CPU (no graphics acceleration), so the first run compiles slowly and WebAssembly is faster here: pick it under Backend.',
   },
   zh: {
     model: '模型',
@@ -151,6 +152,7 @@ export const LAB_STRINGS = {
     noLayer: '请在上方的网络条中选择一个模块。',
     webglMissing: '此处无法使用 WebGL，实验室改用 CPU 端后端运行；功能不受影响，只是慢一些。',
     openIn: '在实验室中打开',
+    softwareWebgl: '此浏览器的 WebGL 由 CPU 软件渲染（没有图形加速），首次运行编译较慢，这里 WebAssembly 更快：可在“后端”中选择它。',
   },
 };
 
