@@ -224,7 +224,7 @@ class Lab {
     await this.session.load(`${this.cfg.base}/weights/${id}/model.json`, (bytes) => this.status(this.t.loadingBytes(id, (bytes / 1024).toFixed(0))));
     setStatus({ loadMs: performance.now() - t0, numTensors: this.session.numTensors() });
     const parts = [
-      `${info.version === 'v2' ? 'GhostNetV2' : info.plain ? 'plain twin' : 'GhostNet V1'}`,
+      info.version === 'v2' ? 'GhostNetV2' : info.plain ? this.t.plainLabel : 'GhostNet V1',
       info.plain ? '' : `s = ${info.ratio}, d = ${info.dwSize}`,
       `${formatCount(info.params)} ${this.t.params}`,
       info.macs ? `${formatCount(info.macs)} ${this.t.macs}` : '',
