@@ -28,23 +28,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { spread, type Spread } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
 type Backend = (typeof BACKENDS)[number];
 const DEFAULT_MODELS = ['ghostnet-fmnist', 'ghostnetv2-fmnist', 'plainnet-fmnist'];
-const CHROMIUM_ARGS = [
-  '--use-gl=angle',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 /** Goals printed beside the numbers. Not assertions. */
 const TARGETS = {
   warmWasmMs: 5, // warm inference on wasm, compact models
@@ -158,31 +148,7 @@ function parseOptions(argv: string[]): Options | 'help' {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Statistics and formatting
-
-interface Spread {
-  n: number;
-  median: number;
-  p10: number;
-  p25: number;
-  p75: number;
-  p90: number;
-  min: number;
-  max: number;
-}
-
-function quantile(sorted: number[], q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
-
-function spread(values: (number | null | undefined)[]): Spread | null {
-  const v = values.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
-  if (!v.length) return null;
-  return { n: v.length, median: quantile(v, 0.5), p10: quantile(v, 0.1), p25: quantile(v, 0.25), p75: quantile(v, 0.75), p90: quantile(v, 0.9), min: v[0]!, max: v[v.length - 1]! };
-}
+// Formatting
 
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const log = (msg: string) => process.stderr.write(`bench:browser: ${msg}\n`);
@@ -768,10 +734,9 @@ async function main(argv: string[]): Promise<number> {
   if (probe instanceof Error) throw new Error(`cannot reach ${base}/lab/: ${probe.message}`);
   if (!probe.ok) throw new Error(`${base}/lab/ answered ${probe.status}: there is no lab page to bench${o.url ? '' : ' (is the build current? try --build)'}`);
 
-  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
   if (interrupted) throw new Error('interrupted');
   // Signals are ours to handle (see the end of the file): the browser closes after the report.
-  browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   const b = browser;
   const webglRenderer = await (async () => {
     const ctx = await b.newContext();

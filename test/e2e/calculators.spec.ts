@@ -25,7 +25,7 @@ const query = (page: Page) => new URL(page.url()).searchParams;
 
 /** Chunks of the build that carry TensorFlow.js code (none may load on a calculator page). */
 function tfChunks(): Set<string> {
-  const dir = 'dist/_astro';
+  const dir = `${process.env.ASTRO_OUT_DIR ?? 'dist'}/_astro`;
   const out = new Set<string>();
   if (!existsSync(dir)) return out;
   for (const f of readdirSync(dir)) {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ARCH_IDS, buildSpec, calibrateBatchNorm, GhostNetModel, randomWeights, resolveConfig, type WeightSet } from '../../src/model/index.js';
 import { bool, CliError, int, multi, parseArgs } from './args.js';
 import { NODE_BACKENDS, parseBackend, useBackend, type NodeBackend } from './backend.js';
+import { spread } from '../stats.js';
 
 export const help = `Usage: ghostlab bench [options]
 
@@ -27,13 +28,6 @@ export interface Stat {
   max: number;
   p25: number;
   p75: number;
-}
-
-function quantile(sorted: number[], q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
 async function time(model: GhostNetModel, x: tf.Tensor4D): Promise<number> {
@@ -113,8 +107,8 @@ export async function run(argv: string[]): Promise<void> {
         for (let i = 0; i < warmup; i++) await time(model, x);
         const ms: number[] = [];
         for (let i = 0; i < runs; i++) ms.push(await time(model, x));
-        ms.sort((u, v) => u - v);
-        const s: Stat = { backend: b, arch: a, runs, median: quantile(ms, 0.5), min: ms[0]!, max: ms[ms.length - 1]!, p25: quantile(ms, 0.25), p75: quantile(ms, 0.75) };
+        const { median, min, max, p25, p75 } = spread(ms)!;
+        const s: Stat = { backend: b, arch: a, runs, median, min, max, p25, p75 };
         stats.push(s);
         process.stderr.write(`bench: ${b} ${a}: median ${f(s.median)} ms\n`);
       } finally {
