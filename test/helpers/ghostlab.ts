@@ -1,5 +1,5 @@
 /** Test helpers for the model and CLI tests: backend setup, CLI runner, PyTorch-layout weights. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,6 +30,29 @@ export function runCli(args: string[], opts: { cwd?: string } = {}): CliResult {
     timeout: 300_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs a command without blocking the worker's event loop (a spawnSync of a 45 s eval starves
+ * vitest's RPC and ends in "Timeout calling onTaskUpdate"); a command over time is killed.
+ */
+export function runAsync(cmd: string, args: string[], timeoutMs = 280_000): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, GHOSTLAB_DEBUG: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? -1, stdout, stderr: signal ? `${stderr}\nkilled by ${signal}` : stderr });
+    });
+  });
 }
 
 export function tempDir(prefix = 'ghostlab-test-'): string {

@@ -8,6 +8,7 @@ import { parseBackend, useBackend } from './backend.js';
 import { readModelDir } from './fsio.js';
 
 export const DEFAULT_DATA = '/usr/share/datasets/fashion-mnist';
+const INSTALL_HINT = ` (Debian: apt-get install dataset-fashion-mnist puts it in ${DEFAULT_DATA})`;
 
 export const help = `Usage: ghostlab eval --model DIR [--data DIR] [--limit N] [options]
 
@@ -53,8 +54,7 @@ export function readIdx(path: string, magic: number, what: string): Idx {
 
 function findFile(dir: string, stem: string): string {
   for (const f of [`${stem}.gz`, stem]) if (existsSync(join(dir, f))) return join(dir, f);
-  const hint = dir === DEFAULT_DATA ? ' (install it with: apt-get install dataset-fashion-mnist)' : '';
-  throw new CliError(`Fashion-MNIST test file ${stem}[.gz] not found in ${dir}${hint}`);
+  throw new CliError(`Fashion-MNIST test file ${stem}[.gz] not found in ${dir}${INSTALL_HINT}`);
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -66,7 +66,7 @@ export async function run(argv: string[]): Promise<void> {
   const limit = int(p, 'limit', { min: 1 });
   const batch = int(p, 'batch', { min: 1, max: 10000 }) ?? 200;
   if (!existsSync(data)) {
-    throw new CliError(`data directory ${data} does not exist${data === DEFAULT_DATA ? ' (install it with: apt-get install dataset-fashion-mnist)' : ''}`);
+    throw new CliError(`data directory ${data} does not exist${INSTALL_HINT}`);
   }
   const images = readIdx(findFile(data, 't10k-images-idx3-ubyte'), 0x803, 'images');
   const labels = readIdx(findFile(data, 't10k-labels-idx1-ubyte'), 0x801, 'labels');
