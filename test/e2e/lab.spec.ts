@@ -156,3 +156,21 @@ test('drawing with the mouse gives a prediction', async ({ page }) => {
   });
   expect(s.lastPrediction).not.toBeNull();
 });
+
+test('in the chapter, hovering a term of the Ghost formulas lights up the maps it names', async ({ page, problems }) => {
+  await open(page, '/ghostnet-v1/');
+  const lab = page.locator('[data-lab]').first();
+  await lab.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => window.ghostlab?.ready === true, null, { timeout: 45_000 });
+  const outlined = (group: string) =>
+    lab.locator(`.gv-cell[data-group="${group}"] canvas`).first().evaluate((c) => getComputedStyle(c).outlineStyle);
+  expect(await outlined('intrinsic')).toBe('none');
+  await page.locator('.katex .term-intrinsic').first().hover();
+  await expect(lab).toHaveAttribute('data-term', 'intrinsic');
+  expect(await outlined('intrinsic')).toBe('solid');
+  expect(await outlined('ghost')).toBe('none');
+  await page.locator('.katex .term-phi').first().hover();
+  await expect(lab).toHaveAttribute('data-term', 'ghost');
+  expect(await outlined('ghost')).toBe('solid');
+  expectClean(problems);
+});
