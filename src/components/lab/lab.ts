@@ -17,7 +17,7 @@ import { BACKENDS, isBackendName, softwareWebgl, webglContext, type BackendChoic
 import { LabSession, type TapData } from './session';
 import { installStatus, setStatus } from './status';
 import { drawInspector } from './inspector';
-import { LAB_STRINGS, type LabLang } from './strings';
+import { className, LAB_STRINGS, type LabLang } from './strings';
 
 interface LabConfig {
   lang: LabLang;
@@ -265,7 +265,7 @@ class Lab {
     this.samples = j.samples;
     this.classes = j.classes;
     const filter = this.$<HTMLSelectElement>('class-filter');
-    filter?.append(...j.classes.map((c, i) => new Option(c, String(i))));
+    filter?.append(...j.classes.map((c, i) => new Option(className(c, this.cfg.lang), String(i))));
     if (this.state.sample >= this.samples.length) this.set({ sample: 0 });
     const s = this.samples[this.state.sample];
     // Open the gallery on the page that holds the chosen sample.
@@ -292,10 +292,11 @@ class Lab {
         b.setAttribute('role', 'option');
         b.setAttribute('aria-selected', String(i === this.state.sample && this.inputLabel !== null));
         b.dataset.sample = String(i);
-        b.title = `${this.classes[s.label]} (#${s.index})`;
+        const name = className(this.classes[s.label] ?? '', this.cfg.lang);
+        b.title = `${name} (#${s.index})`;
         const img = document.createElement('img');
         img.src = `${this.cfg.base}/samples/${s.file}`;
-        img.alt = `${this.classes[s.label]}, test image ${s.index}`;
+        img.alt = `${name}, #${s.index}`;
         img.loading = 'lazy';
         b.append(img);
         b.addEventListener('click', () => void this.serial(() => this.selectSample(i)).catch((e) => this.fail(e)));
@@ -391,12 +392,13 @@ class Lab {
     this.status(this.t.running);
     const r = await this.session.infer(this.input);
     const labels = this.model.labels;
+    const shown = labels.map((l) => className(l, this.cfg.lang));
     let top = 0;
     for (let i = 1; i < r.probs.length; i++) if (r.probs[i]! > r.probs[top]!) top = i;
     const probsEl = this.$('probs')!;
-    if (this.probs) this.probs.update({ labels, probs: r.probs });
-    else this.probs = drawProbBars(probsEl, { labels, probs: r.probs }, { topK: 10, strings: { ariaLabel: this.t.probabilities } });
-    const truth = this.inputLabel !== null ? ` · ${this.t.trueLabel}: ${this.classes[this.inputLabel]}` : '';
+    if (this.probs) this.probs.update({ labels: shown, probs: r.probs });
+    else this.probs = drawProbBars(probsEl, { labels: shown, probs: r.probs }, { topK: 10, strings: { ariaLabel: this.t.probabilities } });
+    const truth = this.inputLabel !== null ? ` · ${this.t.trueLabel}: ${className(this.classes[this.inputLabel] ?? '', this.cfg.lang)}` : '';
     this.$('meta')!.textContent = `${this.t.inference}: ${r.ms.toFixed(1)} ms · ${this.t.backend}: ${BACKEND_NAMES[this.session.backend!.name]}${truth}`;
     const first = this.firstRun || getFirst() === null;
     setStatus({
