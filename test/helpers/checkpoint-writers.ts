@@ -13,6 +13,7 @@
  * - safetensors files, and a malicious pickle (GLOBAL os.system).
  */
 import { deflateSync } from 'fflate';
+import { toHalf as floatToHalfBits } from '../../src/model/manifest.js';
 
 // ---- values ------------------------------------------------------------------------------------
 
@@ -85,30 +86,7 @@ const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
 /** float32 → IEEE binary16 bits, round to nearest even (what torch's .half() does). */
-export function floatToHalfBits(value: number): number {
-  f32[0] = value;
-  const u = u32[0];
-  const sign = (u >>> 16) & 0x8000;
-  const exp = (u >>> 23) & 0xff;
-  let mant = u & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let h = mant >>> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const half = 1 << (shift - 1);
-    if (rem > half || (rem === half && h & 1)) h++;
-    return sign | h;
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++; // a carry into the exponent is still right
-  return sign | h;
-}
+export { floatToHalfBits };
 
 /** float32 → bfloat16 bits, round to nearest even. */
 export function floatToBfloat16Bits(value: number): number {
