@@ -4,7 +4,7 @@
 
 Reads RUNS/ghostnet-fmnist-s{S}-d{D}/metrics.json where present (cells not trained yet are listed as
 pending); params and MACs are computed from the architecture either way. The paper's Ghost-VGG-16 /
-CIFAR-10 numbers (GhostNet paper, via /work/shared/reference/ghostnet-facts.md section 5.1) sit beside them.
+CIFAR-10 numbers (the GhostNet paper's ablation tables) sit beside them.
 """
 import argparse
 import json
@@ -17,10 +17,10 @@ sys.path.insert(0, HERE)
 from ghostnet import build_model, count_macs, count_params, count_state_floats  # noqa: E402
 
 CELLS = [(2, 1), (2, 3), (2, 5), (2, 7), (3, 3), (4, 3), (5, 3)]
-# Ghost-VGG-16 on CIFAR-10 (GhostNet paper ablations; secondary source, see ghostnet-facts.md 5.1)
+# Ghost-VGG-16 on CIFAR-10, the GhostNet paper's ablation tables (as transcribed by secondary sources)
 PAPER = {
-    "source": "GhostNet (Han et al., CVPR 2020) ablations, Ghost-VGG-16 on CIFAR-10 (numbers via the "
-              "paperspace blog translation; see ghostnet-facts.md section 5.1)",
+    "source": "GhostNet (Han et al., CVPR 2020, arXiv 1911.11907) ablations, Ghost-VGG-16 on CIFAR-10 "
+              "(numbers as transcribed by secondary sources; also in the GhostNet V1 chapter)",
     "vanilla": {"weights": "15.0M", "flops": "313M", "acc": 93.6},
     "d": {1: ("7.6M", "157M", 93.5), 3: ("7.7M", "158M", 93.7), 5: ("7.7M", "160M", 93.4), 7: ("7.7M", "163M", 93.1)},
     "s": {2: ("7.7M", "158M", 93.7), 3: ("5.2M", "107M", 93.4), 4: ("4.0M", "80M", 93.0), 5: ("3.3M", "65M", 92.9)},
