@@ -59,8 +59,9 @@ class Lab {
   private pad: DrawPadHandle | null = null;
   private cleanupInspector: () => void = () => {};
   private queue: Promise<unknown> = Promise.resolve();
-  private firstRun = true;
-  private modelStart = 0;
+  /** Set when a model loads; the next prediction reports firstInferenceMs from modelStart. */
+  private firstPending = false;
+  private modelStart = pageStart;
 
   constructor(
     private readonly root: HTMLElement,
@@ -218,7 +219,8 @@ class Lab {
     const info = this.cfg.models.find((m) => m.id === id);
     if (!info) throw new Error(`unknown model ${id}`);
     setStatus({ ready: false, modelId: id, error: null });
-    this.modelStart = this.firstRun ? pageStart : performance.now();
+    if (this.session.model) this.modelStart = performance.now();
+    this.firstPending = true;
     this.status(this.t.loading(id));
     const t0 = performance.now();
     await this.session.load(`${this.cfg.base}/weights/${id}/model.json`, (bytes) => this.status(this.t.loadingBytes(id, (bytes / 1024).toFixed(0))));
@@ -400,14 +402,13 @@ class Lab {
     else this.probs = drawProbBars(probsEl, { labels: shown, probs: r.probs }, { topK: 10, strings: { ariaLabel: this.t.probabilities } });
     const truth = this.inputLabel !== null ? ` · ${this.t.trueLabel}: ${className(this.classes[this.inputLabel] ?? '', this.cfg.lang)}` : '';
     this.$('meta')!.textContent = `${this.t.inference}: ${r.ms.toFixed(1)} ms · ${this.t.backend}: ${BACKEND_NAMES[this.session.backend!.name]}${truth}`;
-    const first = this.firstRun || getFirst() === null;
     setStatus({
       backend: this.session.backend!.name,
       lastPrediction: { index: top, label: labels[top] ?? String(top), p: r.probs[top]! },
       lastInferenceMs: r.ms,
-      ...(first ? { firstInferenceMs: performance.now() - this.modelStart } : {}),
+      ...(this.firstPending ? { firstInferenceMs: performance.now() - this.modelStart } : {}),
     });
-    this.firstRun = false;
+    this.firstPending = false;
     await this.refreshViews();
     setStatus({ ready: true, numTensors: this.session.numTensors() });
     this.status(this.t.ready);
@@ -596,10 +597,6 @@ class Lab {
       }),
     });
   }
-}
-
-function getFirst(): number | null {
-  return (window as unknown as { ghostlab?: { firstInferenceMs: number | null } }).ghostlab?.firstInferenceMs ?? null;
 }
 
 /** The taps the inspector draws for a layer (and, for V2 Ghost modules, their attention). */
