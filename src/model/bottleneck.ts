@@ -9,20 +9,14 @@ import type { Ops } from './ops.js';
 import { conv, convBn, type BottleneckSpec } from './spec.js';
 import { squeezeExcite, squeezeExciteSpec } from './squeeze-excite.js';
 
-export interface BottleneckArgs {
-  path: string;
-  layerId: number;
-  inC: number;
-  midC: number;
-  outC: number;
-  k: number;
-  stride: number;
+/** What the builder loop passes per block: the spec's own fields plus the settings it derives from. */
+export type BottleneckArgs = Pick<BottleneckSpec, 'path' | 'layerId' | 'inC' | 'midC' | 'outC' | 'k' | 'stride'> & {
   seRatio: number;
   version: 'v1' | 'v2';
   ratio: number;
   dwSize: number;
   plain: boolean;
-}
+};
 
 export function bottleneckSpec(a: BottleneckArgs): BottleneckSpec {
   const g = { ratio: a.ratio, dwSize: a.dwSize, plain: a.plain };

@@ -7,7 +7,7 @@
 import { preprocessImage, type GhostNetModel, type LayerInfo, type RgbaImage } from '../../model';
 import { domainOf, type ScaleMode } from '../../viz/colour-scale';
 import { drawProbBars, type ProbBarsHandle } from '../../viz/prob-bars';
-import { drawNetworkStrip, type NetworkStripHandle, type StripColumn } from '../../viz/network-strip';
+import { drawNetworkStrip, formatCount, type NetworkStripHandle, type StripColumn } from '../../viz/network-strip';
 import { splitChannels } from '../../viz/feature-grid';
 import { readImageFile, ImageInputError } from '../../lib/image-input';
 import { createDrawPad, type DrawPadHandle } from '../../lib/draw-pad';
@@ -648,12 +648,5 @@ function invertInPlace(img: RgbaImage): void {
     d[i + 1] = 255 - d[i + 1]!;
     d[i + 2] = 255 - d[i + 2]!;
   }
-}
-
-function formatCount(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
-  return String(n);
 }
 
