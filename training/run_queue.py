@@ -1,9 +1,11 @@
 """Train several model ids with a fixed number of parallel workers (1 torch thread each).
 
-    /usr/bin/python3 training/run_queue.py [--workers 2] [--logs /tmp/train-logs] [--resume] MODEL_ID...
+    /usr/bin/python3 training/run_queue.py [--workers 2] [--logs /tmp/train-logs] [--resume] JOB...
 
-Each job runs `train.py MODEL_ID --threads T` (T = 2 // workers, at least 1), logging to LOGS/MODEL_ID.log;
-jobs start in the order given as workers free up. The queue's own log: LOGS/queue.log.
+A JOB is a MODEL_ID (its recipe's seed, into runs/MODEL_ID) or MODEL_ID@SEED (an extra seed of the same
+recipe, into runs/seeds/MODEL_ID-seedSEED: measures run-to-run noise, never shipped). Each job runs
+`train.py MODEL_ID --threads T` (T = 2 // workers, at least 1), logging to LOGS/JOB.log; jobs start in
+the order given as workers free up.
 """
 import argparse
 import os
@@ -32,7 +34,10 @@ def main():
     while pending or running:
         while pending and len(running) < args.workers:
             mid = pending.pop(0)
-            cmd = [sys.executable, os.path.join(HERE, "train.py"), mid, "--threads", str(threads)]
+            model_id, _, seed = mid.partition("@")
+            cmd = [sys.executable, os.path.join(HERE, "train.py"), model_id, "--threads", str(threads)]
+            if seed:
+                cmd += ["--seed", seed, "--out", os.path.join(HERE, "runs", "seeds", f"{model_id}-seed{seed}")]
             if args.resume:
                 cmd.append("--resume")
             f = open(os.path.join(args.logs, mid + ".log"), "a")
