@@ -24,9 +24,27 @@ export type Progress = (loadedBytes: number, totalBytes: number | null) => void;
 export class LabSession {
   model: GhostNetModel | null = null;
   backend: BackendChoice | null = null;
+  /** When the current model's load began (page start for the first one): first-inference clocks start here. */
+  loadStartedAt = performance.now();
+  /** Called (outside the queue) when the WebGL context dies; the backend panel sets it. */
+  onContextLost: () => void = () => {};
   private stopWatching: () => void = () => {};
+  private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly onContextLost: () => void) {}
+  /**
+   * Runs model work one piece at a time, in order, so two panels never race on the backend and
+   * quick clicks never interleave. A failed piece does not stop the ones after it.
+   */
+  run<T>(fn: () => Promise<T> | T): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Resolves once every piece of work queued so far has finished. */
+  idle(): Promise<void> {
+    return this.run(() => undefined);
+  }
 
   async start(preferred: BackendName | null, exclude: BackendName[] = []): Promise<BackendChoice> {
     this.backend = await startBackend(preferred, exclude);
@@ -39,8 +57,12 @@ export class LabSession {
     this.stopWatching = watchContextLoss(() => this.onContextLost());
   }
 
-  /** Fetches model.json and its shards (reporting bytes as they arrive) and builds the model. */
+  /**
+   * Fetches model.json and its shards (reporting bytes as they arrive) and builds the model. The
+   * current model stays in place until the new one is built, so a failed load changes nothing.
+   */
   async load(url: string, progress?: Progress): Promise<GhostNetModel> {
+    const started = performance.now();
     const base = new URL(url, location.href);
     const res = await fetch(base.href);
     if (!res.ok) throw new Error(`cannot fetch ${base.pathname}: HTTP ${res.status}`);
@@ -74,6 +96,7 @@ export class LabSession {
     let k = 0;
     const grouped = modelJson.weightsManifest.map((g) => g.paths.map(() => shards[k++]!));
     const model = fromArtifacts(modelJson, grouped);
+    if (this.model) this.loadStartedAt = started;
     this.replaceModel(model);
     return model;
   }

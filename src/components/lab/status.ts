@@ -3,6 +3,7 @@
  * The page updates it through `setStatus`; readers only see getters.
  */
 import type { BackendName } from './backend';
+import type { LabStore } from './state';
 
 export interface LabStatus {
   backend: BackendName | null;
@@ -55,4 +56,9 @@ export function setStatus(patch: Partial<LabStatus>): void {
 
 export function getStatus(): Readonly<LabStatus> {
   return state;
+}
+
+/** `window.ghostlab` follows the lab state: the loaded model and the open layer. */
+export function bindStatus(state: LabStore): () => void {
+  return state.subscribe(['model', 'layer'], (s) => setStatus({ modelId: s.model, layer: s.layer || null }));
 }

@@ -77,6 +77,10 @@ export const LAB_STRINGS = {
     webglMissing: 'WebGL is not available here, so the lab runs on the CPU-side backends; everything works, more slowly.',
     openIn: 'Open in the lab',
     softwareWebgl: 'WebGL in this browser is drawn by the CPU (no graphics acceleration), so the first run compiles slowly and WebAssembly is faster here: pick it under Backend.',
+    retry: 'Try again',
+    runFailed: (why: string) => `The model could not run on this input: ${why}`,
+    switchFailed: (what: string, still: string, why: string) => `Could not load ${what} (${why}); still running ${still}.`,
+    sampleFailed: (which: string, why: string) => `Could not load the sample image ${which}: ${why}`,
   },
   zh: {
     model: '模型',
@@ -155,6 +159,10 @@ export const LAB_STRINGS = {
     webglMissing: '此处无法使用 WebGL，实验室改用 CPU 端后端运行；功能不受影响，只是慢一些。',
     openIn: '在实验室中打开',
     softwareWebgl: '此浏览器的 WebGL 由 CPU 软件渲染（没有图形加速），首次运行编译较慢，这里 WebAssembly 更快：可在“后端”中选择它。',
+    retry: '重试',
+    runFailed: (why: string) => `模型无法处理此输入：${why}`,
+    switchFailed: (what: string, still: string, why: string) => `无法加载${what}（${why}），仍在运行 ${still}。`,
+    sampleFailed: (which: string, why: string) => `无法加载样例图像 ${which}：${why}`,
   },
 };
 

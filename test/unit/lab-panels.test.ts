@@ -1,0 +1,112 @@
+// @vitest-environment happy-dom
+/**
+ * The lab's state and one panel mounted alone: the model picker against a bare state and a stub
+ * session, without the rest of the lab (issue: "the lab as panels around one state").
+ */
+import { describe, expect, it } from 'vitest';
+import type { LabConfig, LabContext, Notices } from '../../src/components/lab/context';
+import { modelPanel } from '../../src/components/lab/model-panel';
+import type { LabSession } from '../../src/components/lab/session';
+import { createLabState, type LabKey } from '../../src/components/lab/state';
+import { getStatus } from '../../src/components/lab/status';
+import { LAB_STRINGS } from '../../src/components/lab/strings';
+import type { ShippedModel } from '../../src/lib/shipped-models';
+
+const model = (id: string, ratio: number, accuracy: number): ShippedModel => ({
+  id, version: 'v1', plain: false, ratio, dwSize: 3, input: [28, 28, 1], params: 1000 * ratio, macs: 5e6, accuracy, bytes: 1, grid: true,
+});
+
+function mount(loadFails: Set<string>) {
+  const el = document.createElement('div');
+  el.innerHTML = '<select data-role="model"><option value="a">a</option><option value="b">b</option><option value="c">c</option></select><p data-role="model-info"></p>';
+  const state = createLabState();
+  const loads: string[] = [];
+  let queue: Promise<unknown> = Promise.resolve();
+  const session = {
+    model: null as unknown,
+    run<T>(fn: () => Promise<T>) {
+      const next = queue.then(fn, fn);
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    async load(url: string) {
+      loads.push(url);
+      if ([...loadFails].some((id) => url.includes(`/${id}/`))) throw new Error('HTTP 404');
+      session.model = { url };
+      return session.model;
+    },
+    numTensors: () => 0,
+  };
+  const errors: string[] = [];
+  const notices: Notices = { status: () => {}, notice: () => {}, error: (text) => errors.push(text), recovered: () => {} };
+  const cfg: LabConfig = { lang: 'en', mode: 'full', base: '/base', models: [model('a', 2, 0.91), model('b', 3, 0.9), model('c', 4, 0.89)], defaultModel: 'a', defaultLayer: null };
+  const ctx: LabContext = {
+    root: el, cfg, t: LAB_STRINGS.en, full: true, state, session: session as unknown as LabSession, notices, views: { rerun: async () => {} },
+  };
+  const handle = modelPanel(el, ctx);
+  const select = el.querySelector('select')!;
+  const choose = async (id: string) => {
+    select.value = id;
+    select.dispatchEvent(new Event('change'));
+    await session.run(async () => {});
+    await new Promise((r) => setTimeout(r, 0));
+  };
+  return { el, state, session, loads, errors, select, choose, handle };
+}
+
+describe('lab state', () => {
+  it('tells each subscriber once per update, only for its keys, with what changed', () => {
+    const state = createLabState({ layer: 'x' });
+    const seen: LabKey[][] = [];
+    const any: number[] = [];
+    state.subscribe(['layer', 'channel'], (_s, changed) => seen.push([...changed].sort()));
+    state.subscribe('*', () => any.push(1));
+    state.update({ layer: 'y', channel: 3, sample: 2 });
+    state.update({ layer: 'y' }); // no change, no call
+    state.update({ sample: 5 });
+    expect(seen).toEqual([['channel', 'layer', 'sample']]);
+    expect(any.length).toBe(2);
+  });
+
+  it('applies updates made by a subscriber after the current round, in order', () => {
+    const state = createLabState();
+    const order: string[] = [];
+    state.subscribe(['model'], (s) => {
+      order.push(`a:${s.model}`);
+      if (s.model === 'm') state.update({ layer: 'fixed' });
+    });
+    state.subscribe(['model', 'layer'], (s) => order.push(`b:${s.model}/${s.layer}`));
+    state.update({ model: 'm' });
+    expect(order).toEqual(['a:m', 'b:m/', 'b:m/fixed']);
+    expect(state.get().layer).toBe('fixed');
+  });
+});
+
+describe('model picker, mounted alone', () => {
+  it('draws from the state: the select and the model line follow state.model', () => {
+    const { el, state, select } = mount(new Set());
+    state.update({ model: 'b' });
+    expect(select.value).toBe('b');
+    expect(el.querySelector('[data-role="model-info"]')!.textContent).toContain('s = 3, d = 3');
+    expect(el.querySelector('[data-role="model-info"]')!.textContent).toContain('90.00 %');
+  });
+
+  it('writes back only through the state, and only once the model has loaded', async () => {
+    const { state, loads, choose } = mount(new Set());
+    state.update({ model: 'a' });
+    await choose('c');
+    expect(loads).toEqual(['/base/weights/c/model.json']);
+    expect(state.get().model).toBe('c');
+  });
+
+  it('a failed switch changes nothing: the state keeps the old model and the picker goes back to it', async () => {
+    const { state, select, errors, choose } = mount(new Set(['b']));
+    state.update({ model: 'a' });
+    await choose('b');
+    expect(state.get().model).toBe('a');
+    expect(select.value).toBe('a');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/Could not load b .*HTTP 404.*still running a/);
+    expect(getStatus().error).toBe('HTTP 404');
+  });
+});
