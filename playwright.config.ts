@@ -25,6 +25,7 @@ export default defineConfig({
     command: `npx astro preview --host 127.0.0.1 --port ${PORT}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
+    // A busy two-core machine can take a while to start the server.
+    timeout: 180_000,
   },
 });

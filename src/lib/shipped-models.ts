@@ -18,6 +18,8 @@ export interface ShippedModel {
   bytes: number;
   /** Part of the s/d ablation grid (ghostnet-fmnist-s{S}-d{D}). */
   grid: boolean;
+  /** Training epochs (from metrics.json), or null. */
+  epochs: number | null;
 }
 
 const ROOT = join(process.cwd(), 'public', 'weights');
@@ -50,8 +52,44 @@ export function shippedModels(): ShippedModel[] {
       accuracy: metrics && !metrics.smoke ? metrics.test_accuracy : null,
       bytes,
       grid: /-s\d+-d\d+$/.test(id),
+      epochs: metrics && !metrics.smoke ? metrics.epochs : null,
     });
   }
   const rank = (m: ShippedModel) => (MAIN_ORDER.includes(m.id) ? MAIN_ORDER.indexOf(m.id) : 100);
   return models.sort((a, b) => rank(a) - rank(b) || a.ratio - b.ratio || a.dwSize - b.dwSize || a.id.localeCompare(b.id));
+}
+
+/** One cell of the s/d grid as the lab shows it (from public/weights/ablation.json). */
+export interface GridCellInfo {
+  id: string;
+  s: number;
+  d: number;
+  accuracy: number | null;
+  params: number;
+  macs: number;
+  seeds: { seed: number; testAccuracy: number }[];
+}
+
+export interface AblationGrid {
+  cells: GridCellInfo[];
+  /** Largest seed-to-seed spread measured (a fraction), or null when no cell has several seeds yet. */
+  band: number | null;
+  epochs: number | null;
+}
+
+/** The s/d ablation grid, read at build time; cells whose weights are not shipped have accuracy null. */
+export function ablationGrid(): AblationGrid | null {
+  const path = join(ROOT, 'ablation.json');
+  if (!existsSync(path)) return null;
+  const j = JSON.parse(readFileSync(path, 'utf8'));
+  const cells: GridCellInfo[] = j.rows.map((r: Record<string, unknown>) => ({
+    id: r.model,
+    s: r.s,
+    d: r.d,
+    accuracy: existsSync(join(ROOT, String(r.model), 'model.json')) ? (r.testAccuracy as number | null) : null,
+    params: r.params,
+    macs: r.macs,
+    seeds: (r.seeds as GridCellInfo['seeds'] | undefined) ?? [],
+  }));
+  return { cells, band: j.noise?.band ?? null, epochs: j.recipe?.epochs ?? null };
 }

@@ -13,7 +13,7 @@ import { LAB_STRINGS } from '../../src/components/lab/strings';
 import type { ShippedModel } from '../../src/lib/shipped-models';
 
 const model = (id: string, ratio: number, accuracy: number): ShippedModel => ({
-  id, version: 'v1', plain: false, ratio, dwSize: 3, input: [28, 28, 1], params: 1000 * ratio, macs: 5e6, accuracy, bytes: 1, grid: true,
+  id, version: 'v1', plain: false, ratio, dwSize: 3, input: [28, 28, 1], params: 1000 * ratio, macs: 5e6, accuracy, bytes: 1, grid: true, epochs: 4,
 });
 
 function mount(loadFails: Set<string>) {
@@ -38,8 +38,8 @@ function mount(loadFails: Set<string>) {
     numTensors: () => 0,
   };
   const errors: string[] = [];
-  const notices: Notices = { status: () => {}, notice: () => {}, error: (text) => errors.push(text), recovered: () => {} };
-  const cfg: LabConfig = { lang: 'en', mode: 'full', base: '/base', models: [model('a', 2, 0.91), model('b', 3, 0.9), model('c', 4, 0.89)], defaultModel: 'a', defaultLayer: null };
+  const notices: Notices = { status: () => {}, notice: () => {}, error: (_what, text) => errors.push(text), recovered: () => {} };
+  const cfg: LabConfig = { lang: 'en', mode: 'full', base: '/base', models: [model('a', 2, 0.91), model('b', 3, 0.9), model('c', 4, 0.89)], defaultModel: 'a', defaultLayer: null, grid: null };
   const ctx: LabContext = {
     root: el, cfg, t: LAB_STRINGS.en, full: true, state, session: session as unknown as LabSession, notices, views: { rerun: async () => {} },
   };

@@ -5,7 +5,7 @@
  * `ctx.state.update`, and does model work only through `ctx.session` (or the view loop).
  */
 import type { GhostNetModel } from '../../model';
-import type { ShippedModel } from '../../lib/shipped-models';
+import type { AblationGrid, ShippedModel } from '../../lib/shipped-models';
 import type { InferenceResult, LabSession, TapData } from './session';
 import type { LabKey, LabStore } from './state';
 import type { LabLang, LabStrings } from './strings';
@@ -18,6 +18,8 @@ export interface LabConfig {
   models: ShippedModel[];
   defaultModel: string;
   defaultLayer: string | null;
+  /** The s/d grid, when this lab offers its sliders. */
+  grid: AblationGrid | null;
 }
 
 /** One pass of the model over the current input, handed to every panel. */
@@ -39,15 +41,17 @@ export interface PanelHandle {
   destroy?(): void;
 }
 
+export type Failure = 'model' | 'sample' | 'run' | 'start';
+
 export interface Notices {
   /** The one-line status ("Loading…", "Ready"). */
   status(text: string): void;
   /** A lasting, polite notice. */
   notice(text: string): void;
-  /** A failure: an alert with an optional retry button; cleared by `recovered`. */
-  error(text: string, retry?: () => void): void;
-  /** Things work again: the failure alerts go and `window.ghostlab.error` is cleared. */
-  recovered(): void;
+  /** A failure of one thing (`what`: 'model', 'sample', 'run'…): an alert with an optional retry button. */
+  error(what: Failure, text: string, retry?: () => void): void;
+  /** That thing works again: its alert goes; `window.ghostlab.error` clears when no failure is left. */
+  recovered(what: Failure): void;
 }
 
 export interface Views {

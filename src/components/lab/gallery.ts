@@ -70,9 +70,10 @@ export async function galleryPanel(el: HTMLElement, ctx: LabContext): Promise<Ga
     try {
       const rgba = await loadImage(`${cfg.base}/samples/${s.file}`);
       if (mine !== token) return; // a later click won
+      notices.recovered('sample');
       state.update({ sample: i, image: { rgba, label: s.label, source: 'sample' } });
     } catch (err) {
-      notices.error(t.sampleFailed(`#${s.index}`, err instanceof Error ? err.message : String(err)), () => void select(i));
+      notices.error('sample', t.sampleFailed(`#${s.index}`, err instanceof Error ? err.message : String(err)), () => void select(i));
     }
   };
 

@@ -9,11 +9,12 @@ import type { LabConfig, LabContext, PanelHandle } from './context';
 import { installDebug } from './debug';
 import { drawPanel } from './draw-panel';
 import { galleryPanel } from './gallery';
+import { gridPanel } from './grid-panel';
 import { inputTabs } from './input-tabs';
 import { inspectorPanel } from './inspector-panel';
+import { modelCard } from './model-card';
 import { modelPanel } from './model-panel';
 import { switchModel } from './models';
-import { uploadPanel } from './upload';
 import { createNotices } from './notices';
 import { predictionPanel } from './prediction';
 import { seesPanel } from './sees';
@@ -24,6 +25,7 @@ import { stripPanel } from './strip-panel';
 import { LAB_STRINGS } from './strings';
 import { bindFormulaTerms } from './terms';
 import { bindUrl, initialState } from './url-sync';
+import { uploadPanel } from './upload';
 import { createViews } from './views';
 
 export async function mountLab(root: HTMLElement): Promise<void> {
@@ -48,6 +50,8 @@ export async function mountLab(root: HTMLElement): Promise<void> {
   if (picker) picker.value = first.model;
   panels.push(
     modelPanel(root, ctx),
+    gridPanel(root, ctx),
+    modelCard(root, ctx),
     backendPanel(root, ctx),
     inputTabs(root, ctx),
     uploadPanel(root, ctx),
@@ -66,6 +70,6 @@ export async function mountLab(root: HTMLElement): Promise<void> {
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     setStatus({ error: msg, ready: false });
-    notices.error(t.loadFailed(first.model, msg));
+    notices.error('start', t.loadFailed(first.model, msg));
   }
 }

@@ -23,10 +23,11 @@ export function switchModel(ctx: LabContext, id: string): Promise<boolean> {
       const why = err instanceof Error ? err.message : String(err);
       const current = state.get().model;
       setStatus({ ready: current !== null && wasReady, error: why });
-      notices.error(current ? t.switchFailed(id, current, why) : t.loadFailed(id, why), () => void switchModel(ctx, id));
+      notices.error('model', current ? t.switchFailed(id, current, why) : t.loadFailed(id, why), () => void switchModel(ctx, id));
       return false; // the caller puts its control back to state.get().model
 
     }
+    notices.recovered('model');
     state.update({ model: id });
     return true;
   });

@@ -1,6 +1,7 @@
 /**
- * The lab's status line and notices. Failures are alerts with an optional "Try again" button;
- * they stay until the next pass that works, which removes them and clears `window.ghostlab.error`.
+ * The lab's status line and notices. A failure is an alert about one thing (a model, a sample, a
+ * run), with an optional "Try again" button; it stays until that thing works, and
+ * `window.ghostlab.error` is cleared when no failure is left.
  */
 import type { Notices } from './context';
 import { setStatus } from './status';
@@ -21,10 +22,11 @@ export function createNotices(statusEl: HTMLElement | null, listEl: HTMLElement 
     notice(text) {
       add('notice', text);
     },
-    error(text, retry) {
+    error(what, text, retry) {
+      listEl?.querySelectorAll(`[data-failure="${what}"]`).forEach((p) => p.remove());
       const p = add('error', text);
       p.setAttribute('role', 'alert');
-      p.dataset.failure = '';
+      p.dataset.failure = what;
       if (statusEl) statusEl.textContent = '';
       if (!retry) return;
       const b = document.createElement('button');
@@ -37,9 +39,9 @@ export function createNotices(statusEl: HTMLElement | null, listEl: HTMLElement 
       });
       p.append(' ', b);
     },
-    recovered() {
-      listEl?.querySelectorAll('[data-failure]').forEach((p) => p.remove());
-      setStatus({ error: null });
+    recovered(what) {
+      listEl?.querySelectorAll(`[data-failure="${what}"]`).forEach((p) => p.remove());
+      if (!listEl?.querySelector('[data-failure]')) setStatus({ error: null });
     },
   };
 }

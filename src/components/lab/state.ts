@@ -28,6 +28,9 @@ export interface LabState {
   scale: ScaleMode;
   /** The backend the reader asked for ('' = automatic). */
   backend: string;
+  /** The ratio s and cheap kernel d of the ablation-grid cell in view (they follow a grid model). */
+  s: number;
+  d: number;
 }
 
 export type LabKey = keyof LabState;
@@ -41,7 +44,7 @@ export interface LabStore {
   subscribe(keys: readonly LabKey[] | '*', fn: Listener): () => void;
 }
 
-export const DEFAULT_STATE: LabState = { model: null, sample: 0, image: null, layer: '', channel: 0, scale: 'layer', backend: '' };
+export const DEFAULT_STATE: LabState = { model: null, sample: 0, image: null, layer: '', channel: 0, scale: 'layer', backend: '', s: 2, d: 3 };
 
 export function createLabState(initial: Partial<LabState> = {}): LabStore {
   let state: LabState = { ...DEFAULT_STATE, ...initial };

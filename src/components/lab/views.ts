@@ -53,7 +53,7 @@ export function createViews(ctx: Omit<LabContext, 'views'>, panels: () => PanelH
     const frame: Frame = { model, input: input.data, result: result!, taps };
     for (const p of handles) p.render?.(frame, changed);
     setStatus({ ready: true, numTensors: session.numTensors() });
-    notices.recovered();
+    notices.recovered('run');
     notices.status(t.ready);
   };
 
@@ -70,7 +70,7 @@ export function createViews(ctx: Omit<LabContext, 'views'>, panels: () => PanelH
         await pass(changed);
       } catch (err) {
         setStatus({ ready: false, error: err instanceof Error ? err.message : String(err) });
-        notices.error(t.runFailed(err instanceof Error ? err.message : String(err)), () => void schedule(RUN_KEYS));
+        notices.error('run', t.runFailed(err instanceof Error ? err.message : String(err)), () => void schedule(RUN_KEYS));
       }
     });
   };
