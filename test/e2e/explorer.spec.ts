@@ -133,6 +133,22 @@ for (const lang of ['en', 'zh'] as const) {
       expectClean(problems);
     });
 
+    test('an invalid shared link is repaired and explained', async ({ page, problems }) => {
+      await open(page, `${base}?net=alexnet&s=abc&d=7`);
+      const root = await explorer(page);
+      await expect(root.getByTestId('explorer-net')).toHaveValue('vgg16_cifar');
+      await expect(root.getByTestId('explorer-note')).toContainText('alexnet');
+      await expect.poll(() => query(page).get('net')).toBe('vgg16_cifar');
+      await expect.poll(() => query(page).get('s')).toBe('2');
+      await expect(root.getByTestId('explorer-d')).toHaveValue('7');
+      await expectTotals(root, cost('--arch', 'vgg16_cifar', '--ghost', '--s', '2', '--d', '7'));
+      // The paper's d = 7 row: the total prints one million above it, the convolutions alone match.
+      const macs = root.getByTestId('totals-paper-ghost').locator('[data-match]').nth(1);
+      await expect(macs).toHaveAttribute('data-match', 'true');
+      await expect(macs).toContainText(lang === 'en' ? 'convolutions only' : '只计卷积');
+      expectClean(problems);
+    });
+
     test('hovering a layer shows its c, n, k, h′, w′ and r_s; clicking loads them into the calculator', async ({ page, problems }) => {
       await open(page, `${base}?net=resnet56_cifar&s=2&d=3`);
       const root = await explorer(page);
