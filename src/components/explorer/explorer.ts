@@ -28,6 +28,9 @@ const S_ALLOWED = [2, 3, 4, 5] as const;
 const D_ALLOWED = [1, 3, 5, 7] as const;
 type Metric = 'macs' | 'params';
 
+/** "7.7M" → "7.7 M", as the chapter's tables print counts. */
+const spaced = (printed: string) => printed.replace(/([MB])$/, ' $1');
+
 /** The report for a net; the GhostNets' cost model needs the tfjs spec builder, loaded on demand. */
 async function ghostify(net: ExplorerNet, s: number, d: number): Promise<GhostifyReport> {
   if ((GHOSTNET_EXPLORER_ARCHS as readonly string[]).includes(net)) {
@@ -178,7 +181,7 @@ export function initExplorer(root: HTMLElement): void {
   /** A paper cell: the printed value and whether our count prints the same. */
   function paperCell(printed: string, ours: number, convOnly?: number): HTMLTableCellElement {
     const td = document.createElement('td');
-    td.append(printed.replace(/([MB])$/, ' $1'));
+    td.append(spaced(printed));
     const mark = document.createElement('span');
     if (printsAs(ours, printed)) {
       mark.className = 'match yes';
@@ -188,7 +191,7 @@ export function initExplorer(root: HTMLElement): void {
       mark.textContent = t.matchesConvOnly;
     } else {
       mark.className = 'match no';
-      mark.textContent = fill(t.differs, { ours: atPaperPrecision(ours, printed).replace(/([MB])$/, ' $1') });
+      mark.textContent = fill(t.differs, { ours: spaced(atPaperPrecision(ours, printed)) });
     }
     mark.dataset.match = String(mark.classList.contains('yes'));
     td.append(' ', mark);
@@ -257,7 +260,7 @@ export function initExplorer(root: HTMLElement): void {
   }
 
   function explanation(r: GhostifyReport, row: ExplorerPaperRow | null): string {
-    const both = (p: ExplorerPaperRow, params: number, macs: number) => `${atPaperPrecision(params, p.params)} / ${atPaperPrecision(macs, p.flops)}`;
+    const both = (p: ExplorerPaperRow, params: number, macs: number) => `${spaced(atPaperPrecision(params, p.params))} / ${spaced(atPaperPrecision(macs, p.flops))}`;
     switch (r.net) {
       case 'vgg16_cifar':
         return fill(t.explain.vgg16_cifar_convonly!, { linear: count(r.ghost.macs - r.convMacs.ghost) });
