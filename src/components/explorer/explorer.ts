@@ -100,9 +100,19 @@ export function initExplorer(root: HTMLElement): void {
 
   const kindName = (l: GhostifyLayer) => t.kinds[l.kind] ?? l.kind;
 
+  /** A paragraph of plain text in which "r_s" is typeset as r with subscript s. */
   function para(text: string, cls?: string, tid?: string): HTMLParagraphElement {
     const p = document.createElement('p');
-    p.textContent = text;
+    text.split('r_s').forEach((part, i) => {
+      if (i > 0) {
+        const v = document.createElement('var');
+        v.textContent = 'r';
+        const sub = document.createElement('sub');
+        sub.textContent = 's';
+        p.append(v, sub);
+      }
+      p.append(part);
+    });
     if (cls) p.className = cls;
     if (tid) p.dataset.testid = tid;
     return p;
