@@ -42,6 +42,7 @@
  *   description.
  */
 import type { CostReport, LayerCost } from './cost-types';
+import type { ConvGeometry } from './theory';
 
 export const REFERENCE_NETS = ['vgg16_cifar', 'resnet56_cifar', 'resnet50'] as const;
 export type ReferenceNetArch = (typeof REFERENCE_NETS)[number];
@@ -68,6 +69,8 @@ export interface PaperRow {
   d?: number;
   params: string;
   flops: string;
+  /** Top-1 accuracy in %, as printed (ImageNet rows: top-1 / top-5). */
+  accuracy: string;
   table: string;
 }
 
@@ -77,19 +80,19 @@ export interface PaperRow {
  * The Ghost-ResNet rows do not state d; the paper's default is d = 3.
  */
 export const PAPER_TABLE: readonly PaperRow[] = [
-  { arch: 'vgg16_cifar', ghost: false, params: '15.0M', flops: '313M', table: 'CIFAR-10' },
-  { arch: 'vgg16_cifar', ghost: true, s: 2, d: 1, params: '7.6M', flops: '157M', table: 'effect of d' },
-  { arch: 'vgg16_cifar', ghost: true, s: 2, d: 3, params: '7.7M', flops: '158M', table: 'effect of d' },
-  { arch: 'vgg16_cifar', ghost: true, s: 2, d: 5, params: '7.7M', flops: '160M', table: 'effect of d' },
-  { arch: 'vgg16_cifar', ghost: true, s: 2, d: 7, params: '7.7M', flops: '163M', table: 'effect of d' },
-  { arch: 'vgg16_cifar', ghost: true, s: 3, d: 3, params: '5.2M', flops: '107M', table: 'effect of s' },
-  { arch: 'vgg16_cifar', ghost: true, s: 4, d: 3, params: '4.0M', flops: '80M', table: 'effect of s' },
-  { arch: 'vgg16_cifar', ghost: true, s: 5, d: 3, params: '3.3M', flops: '65M', table: 'effect of s' },
-  { arch: 'resnet56_cifar', ghost: false, params: '0.85M', flops: '125M', table: 'CIFAR-10' },
-  { arch: 'resnet56_cifar', ghost: true, s: 2, params: '0.43M', flops: '63M', table: 'CIFAR-10' },
-  { arch: 'resnet50', ghost: false, params: '25.6M', flops: '4.1B', table: 'ImageNet' },
-  { arch: 'resnet50', ghost: true, s: 2, params: '13.0M', flops: '2.2B', table: 'ImageNet' },
-  { arch: 'resnet50', ghost: true, s: 4, params: '6.5M', flops: '1.2B', table: 'ImageNet' },
+  { arch: 'vgg16_cifar', ghost: false, params: '15.0M', flops: '313M', accuracy: '93.6', table: 'CIFAR-10' },
+  { arch: 'vgg16_cifar', ghost: true, s: 2, d: 1, params: '7.6M', flops: '157M', accuracy: '93.5', table: 'effect of d' },
+  { arch: 'vgg16_cifar', ghost: true, s: 2, d: 3, params: '7.7M', flops: '158M', accuracy: '93.7', table: 'effect of d' },
+  { arch: 'vgg16_cifar', ghost: true, s: 2, d: 5, params: '7.7M', flops: '160M', accuracy: '93.4', table: 'effect of d' },
+  { arch: 'vgg16_cifar', ghost: true, s: 2, d: 7, params: '7.7M', flops: '163M', accuracy: '93.1', table: 'effect of d' },
+  { arch: 'vgg16_cifar', ghost: true, s: 3, d: 3, params: '5.2M', flops: '107M', accuracy: '93.4', table: 'effect of s' },
+  { arch: 'vgg16_cifar', ghost: true, s: 4, d: 3, params: '4.0M', flops: '80M', accuracy: '93.0', table: 'effect of s' },
+  { arch: 'vgg16_cifar', ghost: true, s: 5, d: 3, params: '3.3M', flops: '65M', accuracy: '92.9', table: 'effect of s' },
+  { arch: 'resnet56_cifar', ghost: false, params: '0.85M', flops: '125M', accuracy: '93.0', table: 'CIFAR-10' },
+  { arch: 'resnet56_cifar', ghost: true, s: 2, params: '0.43M', flops: '63M', accuracy: '92.7', table: 'CIFAR-10' },
+  { arch: 'resnet50', ghost: false, params: '25.6M', flops: '4.1B', accuracy: '75.3 / 92.2', table: 'ImageNet' },
+  { arch: 'resnet50', ghost: true, s: 2, params: '13.0M', flops: '2.2B', accuracy: '75.0 / 92.3', table: 'ImageNet' },
+  { arch: 'resnet50', ghost: true, s: 4, params: '6.5M', flops: '1.2B', accuracy: '74.1 / 91.9', table: 'ImageNet' },
 ];
 
 type Shape = { h: number; w: number; c: number };
@@ -115,6 +118,8 @@ function outSize(x: number, k: number, stride: number, pad: number): number {
 /** Accumulates layers while tracking the running feature shape. */
 class NetBuilder {
   readonly layers: LayerCost[] = [];
+  /** The convolutions a Ghost module replaces (or would, in the plain net), by layer name. */
+  readonly ghostable = new Map<string, ConvGeometry>();
   shape: Shape;
   constructor(
     input: Shape,
@@ -152,6 +157,11 @@ class NetBuilder {
       bn: spec.bn ?? true,
     };
     let out: Shape;
+    if (spec.ghostable ?? true) {
+      const h = outSize(from.h, full.k, full.stride, full.pad);
+      const w = outSize(from.w, full.k, full.stride, full.pad);
+      this.ghostable.set(name, { c: from.c, k: full.k, n: full.cout, h, w, stride: full.stride });
+    }
     if (this.ghost && (spec.ghostable ?? true)) {
       const { s, d } = this.ghost;
       const m = Math.ceil(full.cout / s);
@@ -283,6 +293,19 @@ function resnet50(b: NetBuilder, ghostFirst: boolean): void {
  * Throws an Error with a one-line message for an unknown arch or invalid options.
  */
 export function costReferenceNet(arch: string, opts: ReferenceNetOptions = {}): CostReport {
+  return buildReferenceNet(arch, opts).report;
+}
+
+/**
+ * The convolutions that Ghost-ification replaces (the same rules as `costReferenceNet`), by layer
+ * name, with the c, k, n, h', w' and stride of the plain convolution. The Ghost-ified report
+ * names their parts `<name>.primary_conv` and `<name>.cheap_operation`.
+ */
+export function ghostableConvs(arch: string, opts: Omit<ReferenceNetOptions, 'ghost' | 's' | 'd'> = {}): Map<string, ConvGeometry> {
+  return buildReferenceNet(arch, { ...opts, ghost: false }).ghostable;
+}
+
+function buildReferenceNet(arch: string, opts: ReferenceNetOptions): { report: CostReport; ghostable: Map<string, ConvGeometry> } {
   if (!(REFERENCE_NETS as readonly string[]).includes(arch)) {
     throw new Error(`unknown reference net '${arch}' (expected one of ${REFERENCE_NETS.join(', ')})`);
   }
@@ -309,5 +332,5 @@ export function costReferenceNet(arch: string, opts: ReferenceNetOptions = {}): 
     throw e;
   }
   const total = b.layers.reduce((t, l) => ({ params: t.params + l.params, macs: t.macs + l.macs }), { params: 0, macs: 0 });
-  return { arch: a, input: [input, input, 3], layers: b.layers, total };
+  return { report: { arch: a, input: [input, input, 3], layers: b.layers, total }, ghostable: b.ghostable };
 }

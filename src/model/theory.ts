@@ -110,6 +110,20 @@ export interface GhostInputs {
 
 export const GHOST_KEYS = ['s', 'd', 'c', 'k', 'n', 'h', 'w'] as const;
 
+/**
+ * One ordinary convolution as the calculator sees it: GhostInputs without s and d (those belong to
+ * the Ghost module that replaces it), plus its stride, which the ratio does not need (h' and w'
+ * are already the output size) but a reader wants to see.
+ */
+export interface ConvGeometry {
+  c: number;
+  k: number;
+  n: number;
+  h: number;
+  w: number;
+  stride: number;
+}
+
 /** Defaults that teach: ResNet-50's layer2 3×3 conv (128 → 128 channels at 28×28), s = 2, d = 3
  *  = k, so the paper's approximations hold and r_s ≈ s. */
 export const GHOST_DEFAULTS: GhostInputs = { s: 2, d: 3, c: 128, k: 3, n: 128, h: 28, w: 28 };

@@ -96,11 +96,14 @@ export interface ParamOptions<K extends string, C extends Calculation<K>> {
   render(calc: C, write: boolean): void;
 }
 
-export interface Params<C> {
+export interface Params<K extends string, C> {
   /** The latest calculation (set once `start` has run). */
   readonly last: C | null;
   /** Recalculates from the raw values, updates sliders and notes, then renders. */
   update(write?: boolean): void;
+  /** Sets some values from outside (shared s/d, a layer loaded from the network explorer): the
+   *  boxes and sliders show them, their notes are cleared, then it recalculates. */
+  assign(patch: Partial<Record<K, number>>, write?: boolean): void;
   /** First render (the URL is left alone); the boxes then show the values in use. */
   start(): void;
 }
@@ -109,7 +112,7 @@ export interface Params<C> {
  * Binds the number boxes and sliders of `.controls` to raw values. A box passes what was typed to
  * the model as it is (the model clamps it, with a note); on `change` the box shows the value used.
  */
-export function bindParams<K extends string, C extends Calculation<K>>(o: ParamOptions<K, C>): Params<C> {
+export function bindParams<K extends string, C extends Calculation<K>>(o: ParamOptions<K, C>): Params<K, C> {
   const { root, keys, figure } = o;
   const numbers = new Map<K, HTMLInputElement>();
   const sliders = new Map<K, HTMLInputElement>();
@@ -179,6 +182,17 @@ export function bindParams<K extends string, C extends Calculation<K>>(o: ParamO
       return last;
     },
     update,
+    assign(patch, write = false) {
+      for (const key of keys) {
+        const v = patch[key];
+        if (v === undefined) continue;
+        sticky.delete(key);
+        raw[key] = v;
+        const box = numbers.get(key);
+        if (box) box.value = String(v);
+      }
+      update(write);
+    },
     start() {
       update(false);
       for (const key of keys) {
