@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, expectClean, open } from './fixtures';
+import { readFileSync } from 'node:fs';
 import { nearestIndices } from '../../src/model/dfc-attention';
 
 // The chapter diagrams (src/components/diagrams) and the predict-then-check questions
@@ -133,6 +134,26 @@ for (const [chapter, names] of Object.entries(DIAGRAMS)) {
     });
   }
 }
+
+test('the layout picture is ghostnet_100’s config table', async ({ page, problems }) => {
+  const table = JSON.parse(readFileSync('src/model/configs/architectures.json', 'utf8'));
+  const model = table.models.ghostnet_100;
+  const rows: number[][] = table.layouts[model.layout].stages.flat();
+  // At width 1.0 make_divisible(v, 4) keeps every width of the table (all are multiples of 4).
+  expect(model.width).toBe(1);
+  const scaled = (v: number) => {
+    expect(v % 4).toBe(0);
+    return v;
+  };
+  await open(page, url('', 'ghostnet-v1'));
+  const fig = page.locator('figure[data-diagram="ghostnet-layout"]');
+  const texts = (await fig.locator('svg text').allTextContents()).filter((t) => /^\d+ → \d+$/.test(t));
+  expect(texts).toEqual(rows.map(([, exp, out]) => `${scaled(exp!)} → ${scaled(out!)}`));
+  await expect(fig.locator('.d-bar[data-term="se"]')).toHaveCount(rows.filter((r) => r[3]! > 0).length);
+  // One resolution band for the input, one after the stem, one after each stride-2 block, one after pooling.
+  await expect(fig.locator('[data-term="resolution"]')).toHaveCount(2 + rows.filter((r) => r[4] === 2).length + 1);
+  expectClean(problems);
+});
 
 // Contrast of every diagram text against what it is drawn on, and of part outlines against the figure.
 async function contrasts(page: Page): Promise<{ text: number; stroke: number; where: string }> {
