@@ -105,6 +105,22 @@ for (const [chapter, names] of Object.entries(DIAGRAMS)) {
         const report = await page.locator(`figure[data-diagram="${name}"]`).evaluate((fig) => {
           const out: string[] = [];
           let smallest = Infinity;
+          // Chinese labels must fit even where the test machine has no CJK font (it draws narrower
+          // boxes then): widen each CJK or full-width character to a full em, as CJK fonts draw it.
+          const widest = (text: SVGTextElement): DOMRect => {
+            const box = text.getBBox();
+            const chars = [...(text.textContent ?? '')];
+            const em = parseFloat(getComputedStyle(text).fontSize);
+            let extra = 0;
+            let i = 0;
+            for (const ch of chars) {
+              if (/[\u3000-\u9fff\uff00-\uffef]/.test(ch)) extra += Math.max(0, em - text.getSubStringLength(i, ch.length));
+              i += ch.length;
+            }
+            const anchor = getComputedStyle(text).textAnchor;
+            const x = anchor === 'middle' ? box.x - extra / 2 : anchor === 'end' ? box.x - extra : box.x;
+            return new DOMRect(x, box.y, box.width + extra, box.height);
+          };
           const figBox = fig.getBoundingClientRect();
           for (const svg of fig.querySelectorAll<SVGSVGElement>('svg.diagram-svg')) {
             const box = svg.getBoundingClientRect();
@@ -114,7 +130,7 @@ for (const [chapter, names] of Object.entries(DIAGRAMS)) {
               const px = parseFloat(getComputedStyle(text).fontSize) * (svg.getScreenCTM()?.a ?? 1);
               smallest = Math.min(smallest, px);
               if (text.tagName !== 'text') continue;
-              const t = text.getBBox();
+              const t = widest(text);
               const rotated = text.hasAttribute('transform');
               if (!rotated && (t.x < vb.x - 0.5 || t.x + t.width > vb.x + vb.width + 0.5)) out.push(`"${text.textContent}" leaves the drawing`);
               // Text drawn in a card must stay inside the card's shape.
