@@ -99,6 +99,13 @@ describe('hostile checkpoints: refused with bounded memory and one line', () => 
     const r = await cli(['convert', file('escape.pth', writeTorchCheckpoint(specs)), '--arch', 'ghostnet-fmnist', '--out', join(dir, 'out-esc')]);
     expectOneLine(r, 1, /1 unexpected \(\\u001b\[2J\\u001b\[H\\u001b\[32mconversion OK\\u001b\[0m\)/);
     expect(r.stdout).toBe('');
+    // A file name is file-derived too: predict's text output escapes it.
+    const evil = join(dir, 'evil\x1b[2J.npy');
+    writeFileSync(evil, readFileSync(join(dir, 'one.npy')));
+    const p = await cli(['predict', '--model', modelDir, '--input', evil]);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toContain('evil\\u001b[2J.npy: ');
+    expect(p.stdout).not.toMatch(/\x1b/);
   });
 
   it('NaN, infinite and int64 weights are refused by convert', async () => {
@@ -134,6 +141,18 @@ describe('hostile checkpoints: refused with bounded memory and one line', () => 
     expect(offset).toBe(bytes.length);
     writeFileSync(join(broken, shard), bytes);
     expectOneLine(await cli(['predict', '--model', broken, '--input', join(dir, 'one.npy'), '--json']), 1, /the model's output for .*one\.npy is not finite/);
+    // eval too: an argmax over NaNs would otherwise report an accuracy.
+    const data = join(dir, 'idx');
+    mkdirSync(data);
+    const n = 4;
+    const imgs = new Uint8Array(16 + n * 784).fill(120);
+    [0x803, n, 28, 28].forEach((v, i) => new DataView(imgs.buffer).setUint32(4 * i, v));
+    const labels = new Uint8Array(8 + n);
+    [0x801, n].forEach((v, i) => new DataView(labels.buffer).setUint32(4 * i, v));
+    writeFileSync(join(data, 't10k-images-idx3-ubyte'), imgs);
+    writeFileSync(join(data, 't10k-labels-idx1-ubyte'), labels);
+    expect((await cli(['eval', '--model', modelDir, '--data', data])).code).toBe(0);
+    expectOneLine(await cli(['eval', '--model', broken, '--data', data]), 1, /the model's output for test image 0 is not finite/);
   });
 });
 

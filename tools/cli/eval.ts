@@ -2,11 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'fflate';
+import { printable } from '../../src/model/checkpoint/errors.js';
 import { preprocessGray } from '../../src/model/index.js';
 import { bool, CliError, InputError, int, parseArgs, required, str } from './args.js';
 import { err, out } from './output.js';
 import { parseBackend, useBackend } from './backend.js';
 import { readModelDir, readUserFile } from './fsio.js';
+import { firstNonFinite } from './inputs.js';
 
 export const DEFAULT_DATA = '/usr/share/datasets/fashion-mnist';
 const INSTALL_HINT = ` (Debian: apt-get install dataset-fashion-mnist puts it in ${DEFAULT_DATA})`;
@@ -100,8 +102,11 @@ export async function run(argv: string[]): Promise<void> {
       const input = tf.tensor4d(x, [b, H, W, C]);
       const logits = model.logits(input);
       const pred = tf.argMax(logits, 1);
-      const idx = await pred.data();
+      const [idx, values] = await Promise.all([pred.data(), logits.data()]);
       tf.dispose([input, logits, pred]);
+      // An argmax over NaNs is a number too: a non-finite output is an error, not an accuracy.
+      const bad = firstNonFinite(values);
+      if (bad >= 0) throw new InputError(`the model's output for test image ${start + Math.floor(bad / K)} is not finite (NaN or infinity): the weights in --model ${dir} hold non-finite values`);
       for (let i = 0; i < b; i++) {
         const y = labels.data[start + i]!;
         if (y >= K) throw new InputError(`label ${y} is outside the model's ${K} classes`);
@@ -128,9 +133,10 @@ export async function run(argv: string[]): Promise<void> {
       return;
     }
     out(`${model.arch}: accuracy ${((100 * correct) / n).toFixed(2)}% (${correct}/${n})`);
-    const w = Math.max(...model.labels.map((l) => l.length));
+    const shown = model.labels.map((l) => printable(l, 60)); // labels come from model.json
+    const w = Math.max(...shown.map((l) => l.length));
     for (const c of perClass) {
-      out(`  ${String(c.index).padStart(2)} ${c.label.padEnd(w)}  ${c.accuracy === null ? '   n/a' : `${(100 * c.accuracy).toFixed(2).padStart(6)}%`}  (${c.correct}/${c.total})`);
+      out(`  ${String(c.index).padStart(2)} ${shown[c.index]!.padEnd(w)}  ${c.accuracy === null ? '   n/a' : `${(100 * c.accuracy).toFixed(2).padStart(6)}%`}  (${c.correct}/${c.total})`);
     }
   } finally {
     model.dispose();

@@ -93,6 +93,7 @@ export async function run(argv: string[]): Promise<void> {
     return;
   }
   for (const r of rows) {
-    out(`${r.file}: ${r.top5.map((t) => `${t.label} (#${t.index}) ${(t.p * 100).toFixed(1)}%`).join(' | ')}`);
+    // File names and labels come from disk and model.json: escaped, so they cannot drive a terminal.
+    out(`${printable(r.file, 400)}: ${r.top5.map((t) => `${printable(t.label, 60)} (#${t.index}) ${(t.p * 100).toFixed(1)}%`).join(' | ')}`);
   }
 }
