@@ -91,3 +91,19 @@ export function npyHeader(shapeText: string, descr = '<f4', data = new Uint8Arra
   out.set(data, 10 + header.length);
   return out;
 }
+
+/**
+ * Breaks the deflate stream of one entry of a compressed zip in place (0xff starts a block of
+ * reserved type), so the entry fails only when someone inflates it.
+ */
+export function breakDeflatedEntry(zip: Uint8Array, entryName: string): void {
+  const name = text.encode(entryName);
+  const dv = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  for (let i = 0; i + 30 + name.length < zip.length; i++) {
+    if (dv.getUint32(i, true) === 0x04034b50 && dv.getUint16(i + 26, true) === name.length && name.every((b, j) => zip[i + 30 + j] === b)) {
+      zip[i + 30 + name.length + dv.getUint16(i + 28, true)] = 0xff;
+      return;
+    }
+  }
+  throw new Error(`no entry ${entryName}`);
+}

@@ -9,7 +9,7 @@ import { MAX_PICKLE_VALUES, unpickle } from '../../src/model/checkpoint/unpickle
 import { buildSpec, paramEntries, resolveConfig } from '../../src/model/index.js';
 import { assertCheckpointFits, BadWeightsError, KeyMismatchError, mapCheckpoint, type CheckpointTensor } from '../../src/model/key-map.js';
 import { writeTorchCheckpoint, writeZip, type TensorSpecs } from '../helpers/checkpoint-writers.js';
-import { billionLaughsPickle, copyAmplifierPickle, torchZipAround } from '../helpers/hostile-files.js';
+import { billionLaughsPickle, breakDeflatedEntry, copyAmplifierPickle, torchZipAround } from '../helpers/hostile-files.js';
 
 const spec = buildSpec(resolveConfig('ghostnet-fmnist'));
 
@@ -83,15 +83,7 @@ describe('hostile checkpoints', () => {
 
   it('scanCheckpoint reads names, dtypes and shapes without decoding: a damaged storage shows only on decode', () => {
     const file = writeTorchCheckpoint({ a: { shape: [64, 64], data: new Float32Array(4096) }, b: { shape: [2], data: [1, 2] } }, { compress: true });
-    // Break the deflate stream of storage 'a' (archive/data/0): 0xff starts a block of reserved type.
-    const name = new TextEncoder().encode('archive/data/0');
-    let at = -1;
-    for (let i = 0; i + name.length < file.length && at < 0; i++) {
-      if (file[i] === 0x50 && file[i + 1] === 0x4b && file[i + 2] === 3 && file[i + 3] === 4 && name.every((b, j) => file[i + 30 + j] === b)) at = i;
-    }
-    expect(at).toBeGreaterThan(-1);
-    const dv = new DataView(file.buffer, file.byteOffset);
-    file[at + 30 + dv.getUint16(at + 26, true) + dv.getUint16(at + 28, true)] = 0xff;
+    breakDeflatedEntry(file, 'archive/data/0'); // storage of 'a'
     const index = scanCheckpoint(file, 'lazy.pth');
     expect(index.tensors.get('a')!.shape).toEqual([64, 64]);
     expect([...index.tensors.get('b')!.decode()]).toEqual([1, 2]);
@@ -122,6 +114,14 @@ describe('names, dtypes and values of weights', () => {
     expect(e).toBeInstanceOf(KeyMismatchError);
     expect(e.message).toContain('1 unexpected (\\u001b[2J\\u001b[Hconversion OK\\u0007)');
     expect(e.message).not.toMatch(/[\x00-\x1f\x7f]/);
+  });
+
+  it('a 100,000-character key is cut in the message', () => {
+    const t = zeroTensors();
+    t.set(`x${'y'.repeat(100_000)}`, { shape: [1], dtype: 'float32', data: new Float32Array(1) });
+    const e = thrown(() => mapCheckpoint(t, spec));
+    expect(e.message).toMatch(/1 unexpected \(xy+… \(100001 characters\)\)/);
+    expect(e.message.length).toBeLessThan(400);
   });
 
   it('refuses integer weights by dtype before looking at any value, and NaN or infinite weights', () => {

@@ -11,7 +11,7 @@ import { MAX_SOURCE_SIDE } from '../../src/lib/image-input.js';
 import { writeNpy } from '../../tools/cli/npy.js';
 import { writeTorchCheckpoint, type TensorSpecs } from '../helpers/checkpoint-writers.js';
 import { ROOT, runAsync, runCliAsync as cli, runCliMeasured, stateDict, tempDir, useWasm, type CliResult } from '../helpers/ghostlab.js';
-import { billionLaughsPickle, jpegHeaderOnly, npyHeader, pngHeaderOnly, torchZipAround } from '../helpers/hostile-files.js';
+import { billionLaughsPickle, breakDeflatedEntry, jpegHeaderOnly, npyHeader, pngHeaderOnly, torchZipAround } from '../helpers/hostile-files.js';
 
 let dir: string;
 let model: GhostNetModel;
@@ -82,6 +82,18 @@ describe('hostile checkpoints: refused with bounded memory and one line', () => 
     const r = await runCliMeasured(['convert', f, '--arch', 'ghostnet-fmnist', '--out', out]);
     expectOneLine(r, 1, /conv_stem\.weight in expand\.pth claims 400000000 elements .* storage holds only 1/);
     expect(r.peakMB).toBeLessThan(500);
+  });
+
+  it('names and shapes are checked against --arch before any weight is decoded', async () => {
+    // The first storage (conv_stem.weight) is broken: only decoding it would notice.
+    const wrong = specsOf(model);
+    wrong['classifier.bias'] = { shape: [11], data: new Float32Array(11) };
+    const misfit = writeTorchCheckpoint(wrong, { compress: true });
+    breakDeflatedEntry(misfit, 'archive/data/0');
+    expectOneLine(await cli(['convert', file('misfit.pth', misfit), '--arch', 'ghostnet-fmnist', '--out', join(dir, 'out-misfit')]), 1, /classifier\.bias: expected \[10\], got \[11\]/);
+    const fits = writeTorchCheckpoint(specsOf(model), { compress: true });
+    breakDeflatedEntry(fits, 'archive/data/0');
+    expectOneLine(await cli(['convert', file('fits.pth', fits), '--arch', 'ghostnet-fmnist', '--out', join(dir, 'out-fits')]), 1, /fits\.pth is a damaged zip archive: archive\/data\/0 does not decompress/);
   });
 
   it('a 40-level billion laughs is refused in seconds with a short message', async () => {
