@@ -31,7 +31,8 @@ export function decodeImage(bytes: Uint8Array, file: string): RgbaImage {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
     }
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_SOURCE_PIXELS / 1e6, maxMemoryUsageInMB: 256 });
+    // jpeg-js accounts ~300 MB for a 4096² colour JPEG, so its own cap stays at its default 512.
+    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_SOURCE_PIXELS / 1e6, maxMemoryUsageInMB: 512 });
     return { width: img.width, height: img.height, data: img.data };
   } catch {
     // The decoders' own wording names their internals (chunks, markers), not the file.
