@@ -33,7 +33,7 @@ Exit status: 0 done, 1 bad content (checkpoint, image, .npy, model), 2 bad comma
 const MAX_MESSAGE = 500;
 
 /** One line, control characters escaped (a file-derived name cannot drive the terminal), bounded. */
-export function oneLine(msg: string): string {
+function oneLine(msg: string): string {
   return printable(msg.replace(/\s*\n\s*/g, ' ').trim(), MAX_MESSAGE);
 }
 
