@@ -294,6 +294,14 @@ export function downscaleSteps(w: number, h: number, tw: number, th: number): { 
   return steps;
 }
 
+/**
+ * The largest image side (px) decoded anywhere: the lab's file input and `ghostlab predict` read
+ * it from the header and refuse a larger image before decoding (a 389 KB PNG can claim 20000²).
+ */
+export const MAX_SOURCE_SIDE = 4096;
+/** The largest image area (pixels) decoded anywhere. */
+export const MAX_SOURCE_PIXELS = MAX_SOURCE_SIDE * MAX_SOURCE_SIDE;
+
 /** True when a width × height image is within the limits. */
 export function withinLimits(width: number, height: number, maxSide: number, maxPixels: number): boolean {
   return width <= maxSide && height <= maxSide && width * height <= maxPixels;
@@ -390,8 +398,8 @@ function makeCanvas(w: number, h: number): HTMLCanvasElement {
  * ImageInputError (use `.code`, or `.messageIn('zh')`) for anything that is not a safe, decodable image.
  */
 export async function readImageFile(file: Blob, options: ReadImageOptions = {}): Promise<ReadImageResult> {
-  const maxSide = options.maxSourceSide ?? 4096;
-  const maxPixels = options.maxSourcePixels ?? 4096 * 4096;
+  const maxSide = options.maxSourceSide ?? MAX_SOURCE_SIDE;
+  const maxPixels = options.maxSourcePixels ?? MAX_SOURCE_PIXELS;
   const maxBytes = options.maxBytes ?? 50 * MB;
   const target = box(options.maxSize);
   const limitParams = { max: maxSide, maxMP: Math.round((maxPixels / 1e6) * 10) / 10 };

@@ -6,14 +6,29 @@
  * num_batches_tracked), which are dropped here. Every missing, unexpected and mis-shaped
  * key is collected and reported in one error; nothing is returned unless all fit.
  */
+import { printable } from './checkpoint/errors.js';
 import { ARCH_IDS, resolveConfig } from './config.js';
 import { buildSpec } from './ghostnet.js';
 import type { NetSpec } from './spec.js';
 import { numel, paramEntries, ptToTf, type WeightSet } from './weights.js';
 
-export interface CheckpointTensor {
+/** A tensor's description, enough to check it against an architecture before reading its data. */
+export interface TensorShape {
   shape: number[];
+  /** The element type stored in the file ('float32', 'int64', ...), when known. */
+  dtype?: string;
+}
+
+export interface CheckpointTensor extends TensorShape {
   data: Float32Array;
+}
+
+/** Element types a weight may be stored as; integers and booleans are not weights. */
+export const WEIGHT_DTYPES: readonly string[] = ['float32', 'float16', 'bfloat16', 'float64'];
+
+/** Weights that have the right names and shapes but unusable values or element types. */
+export class BadWeightsError extends Error {
+  readonly code = 'E_WEIGHTS';
 }
 
 export interface KeyProblems {
@@ -55,8 +70,8 @@ export function canonicalKey(key: string): string | null {
 }
 
 /** Compares the checkpoint's keys and shapes with the spec's, without converting. */
-export function checkKeys(tensors: Map<string, CheckpointTensor>, spec: NetSpec): KeyProblems {
-  const byName = new Map<string, CheckpointTensor>();
+export function checkKeys(tensors: Map<string, TensorShape>, spec: NetSpec): KeyProblems {
+  const byName = new Map<string, TensorShape>();
   for (const [k, t] of tensors) {
     const c = canonicalKey(k);
     if (c !== null) byName.set(c, t);
@@ -76,7 +91,7 @@ export function checkKeys(tensors: Map<string, CheckpointTensor>, spec: NetSpec)
 const count = (p: KeyProblems) => p.missing.length + p.unexpected.length + p.misshaped.length;
 
 /** The model id (and class count) this checkpoint fits exactly, if there is one. */
-export function guessArch(tensors: Map<string, CheckpointTensor>): { arch: string; numClasses: number } | undefined {
+export function guessArch(tensors: Map<string, TensorShape>): { arch: string; numClasses: number } | undefined {
   let numClasses: number | undefined;
   for (const [k, t] of tensors) if (canonicalKey(k) === 'classifier.weight') numClasses = t.shape[0];
   if (numClasses === undefined) return undefined;
@@ -91,12 +106,16 @@ const fmtShape = (s: number[]) => `[${s.join(', ')}]`;
 
 function listPart(label: string, items: string[], limit: number, sep = ', '): string {
   if (!items.length) return '';
-  const shown = items.slice(0, limit).join(sep);
+  const shown = items.slice(0, limit).map((s) => printable(s, 160)).join(sep);
   return `${items.length} ${label} (${shown}${items.length > limit ? `, … ${items.length - limit} more` : ''})`;
 }
 
-/** Converts to a WeightSet (tfjs layouts) or throws one KeyMismatchError naming every problem. */
-export function mapCheckpoint(tensors: Map<string, CheckpointTensor>, spec: NetSpec): WeightSet {
+/**
+ * Throws one KeyMismatchError naming every missing, unexpected and mis-shaped key, or a
+ * BadWeightsError for a weight stored as integers or booleans; needs only names, shapes and
+ * dtypes, so a file is judged before any of its data is decoded.
+ */
+export function assertCheckpointFits(tensors: Map<string, TensorShape>, spec: NetSpec): void {
   const problems = checkKeys(tensors, spec);
   const arch = spec.config.arch;
   if (count(problems) > 0) {
@@ -118,6 +137,28 @@ export function mapCheckpoint(tensors: Map<string, CheckpointTensor>, spec: NetS
     const msg = `checkpoint does not match ${arch} (${spec.config.numClasses} classes): ${parts.join('; ')}${hint}`;
     throw new KeyMismatchError(msg, arch, problems, suggestion);
   }
+  const notFloat = [...tensors].filter(([k, t]) => canonicalKey(k) !== null && t.dtype !== undefined && !WEIGHT_DTYPES.includes(t.dtype));
+  if (notFloat.length) {
+    const [k, t] = notFloat[0]!;
+    throw new BadWeightsError(
+      `weight ${printable(k, 100)} is stored as ${printable(t.dtype!, 20)}${notFloat.length > 1 ? ` (and ${notFloat.length - 1} more are not floats)` : ''}; ` +
+        `weights must be floating point (${WEIGHT_DTYPES.join(', ')})`,
+    );
+  }
+}
+
+/** Index of the first NaN or ±Infinity, or -1. */
+function firstNonFinite(data: Float32Array): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
+  return -1;
+}
+
+/**
+ * Converts to a WeightSet (tfjs layouts); throws KeyMismatchError naming every key problem, or
+ * BadWeightsError for non-float or non-finite (NaN, ±Infinity) weights.
+ */
+export function mapCheckpoint(tensors: Map<string, CheckpointTensor>, spec: NetSpec): WeightSet {
+  assertCheckpointFits(tensors, spec);
   const byName = new Map<string, CheckpointTensor>();
   for (const [k, t] of tensors) {
     const c = canonicalKey(k);
@@ -126,7 +167,11 @@ export function mapCheckpoint(tensors: Map<string, CheckpointTensor>, spec: NetS
   const ws: WeightSet = new Map();
   for (const e of paramEntries(spec)) {
     const t = byName.get(e.name)!;
-    if (t.data.length !== numel(e.ptShape)) throw new Error(`tensor ${e.name} has ${t.data.length} values for shape ${fmtShape(e.ptShape)}`);
+    if (t.data.length !== numel(e.ptShape)) throw new BadWeightsError(`tensor ${e.name} has ${t.data.length} values for shape ${fmtShape(e.ptShape)}`);
+    const bad = firstNonFinite(t.data);
+    if (bad >= 0) {
+      throw new BadWeightsError(`weight ${e.name} holds a non-finite value (${t.data[bad]} at index ${bad}); a model with NaN or infinite weights cannot predict`);
+    }
     ws.set(e.name, { shape: [...e.tfShape], data: ptToTf(e, t.data) });
   }
   return ws;

@@ -36,9 +36,9 @@ export function runCli(args: string[], opts: { cwd?: string } = {}): CliResult {
  * Runs a command without blocking the worker's event loop (a spawnSync of a 45 s eval starves
  * vitest's RPC and ends in "Timeout calling onTaskUpdate"); a command over time is killed.
  */
-export function runAsync(cmd: string, args: string[], timeoutMs = 280_000): Promise<CliResult> {
+export function runAsync(cmd: string, args: string[], timeoutMs = 280_000, cwd = ROOT): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, GHOSTLAB_DEBUG: '' } });
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, GHOSTLAB_DEBUG: '' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -72,4 +72,26 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
+}
+
+/** runCli without blocking the test worker (many CLI runs in one test starve vitest's RPC otherwise). */
+export function runCliAsync(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
+  return runAsync(process.execPath, [join(ROOT, 'bin/ghostlab.js'), ...args], 280_000, opts.cwd ?? ROOT);
+}
+
+/** A CLI run under GNU time: its result plus peak resident memory (MB) of the process. */
+export interface MeasuredResult extends CliResult {
+  peakMB: number;
+  seconds: number;
+}
+
+export async function runCliMeasured(args: string[], timeoutMs = 120_000): Promise<MeasuredResult> {
+  const t0 = performance.now();
+  const r = await runAsync('/usr/bin/time', ['-v', process.execPath, join(ROOT, 'bin/ghostlab.js'), ...args], timeoutMs);
+  const seconds = (performance.now() - t0) / 1000;
+  const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+  if (!kb) throw new Error(`no GNU time report in: ${r.stderr.slice(-500)}`);
+  // GNU time appends its report (and "Command exited with non-zero status N") after the CLI's stderr.
+  const cut = r.stderr.search(/^(Command exited with non-zero status|\tCommand being timed:)/m);
+  return { ...r, stderr: cut >= 0 ? r.stderr.slice(0, cut) : r.stderr, peakMB: Number(kb[1]) / 1024, seconds };
 }

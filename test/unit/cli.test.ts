@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, type GhostNetModel } from '../../src/model/index.js';
 import { writeNpy } from '../../tools/cli/npy.js';
 import { writeMaliciousCheckpoint, writeSafetensors, writeTorchCheckpoint, type TensorSpecs } from '../helpers/checkpoint-writers.js';
-import { maxAbsDiff, runCli, stateDict, tempDir, useWasm } from '../helpers/ghostlab.js';
+import { maxAbsDiff, runCliAsync as cli, stateDict, tempDir, useWasm } from '../helpers/ghostlab.js';
 
 let dir: string;
 let v1: GhostNetModel;
@@ -75,36 +75,36 @@ afterAll(() => {
 });
 
 describe('ghostlab CLI', () => {
-  it('every verb has --help; unknown verbs and options fail with one line', () => {
+  it('every verb has --help; unknown verbs and options fail with one line', async () => {
     for (const verb of ['convert', 'predict', 'cost', 'eval', 'bench']) {
-      const r = runCli([verb, '--help']);
+      const r = await cli([verb, '--help']);
       expect(r.code, verb).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: ghostlab ${verb}`));
     }
-    const r = runCli(['frobnicate']);
+    const r = await cli(['frobnicate']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    const o = runCli(['cost', '--arch', 'ghostnet_100', '--bogus']);
+    const o = await cli(['cost', '--arch', 'ghostnet_100', '--bogus']);
     expect(o.code).toBe(2);
     expect(o.stderr).toMatch(/unknown option --bogus/);
   });
 
-  it('cost --json follows the contract and has the official totals', () => {
-    const r = runCli(['cost', '--arch', 'ghostnet_100', '--json']);
+  it('cost --json follows the contract and has the official totals', async () => {
+    const r = await cli(['cost', '--arch', 'ghostnet_100', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.arch).toBe('ghostnet_100');
     expect(j.input).toEqual([224, 224, 3]);
     expect(j.total).toEqual({ params: 5_182_508, macs: 141_150_512 });
     expect(Object.keys(j.layers[0]).sort()).toEqual(['kind', 'macs', 'name', 'outShape', 'params']);
-    const w = JSON.parse(runCli(['cost', '--arch', 'ghostnetv2_100', '--width', '1.3', '--input', '224', '--json']).stdout);
+    const w = JSON.parse((await cli(['cost', '--arch', 'ghostnetv2_100', '--width', '1.3', '--input', '224', '--json'])).stdout);
     expect(w.total.params).toBe(8_960_404);
-    const ref = runCli(['cost', '--arch', 'vgg16_cifar', '--ghost', '--s', '2', '--d', '3', '--json']);
+    const ref = await cli(['cost', '--arch', 'vgg16_cifar', '--ghost', '--s', '2', '--d', '3', '--json']);
     expect(ref.code).toBe(0);
     expect(JSON.parse(ref.stdout).total.params).toBeGreaterThan(0);
-    const text = runCli(['cost', '--arch', 'ghostnetv2_100']);
+    const text = await cli(['cost', '--arch', 'ghostnetv2_100']);
     expect(text.stdout).toMatch(/total: 6,156,908 parameters .* 167,048,288 MACs/);
-    expect(runCli(['cost', '--arch', 'resnet50', '--width', '2']).stderr).toMatch(/--width applies to GhostNet ids only/);
+    expect((await cli(['cost', '--arch', 'resnet50', '--width', '2'])).stderr).toMatch(/--width applies to GhostNet ids only/);
   });
 
   for (const [name, arch, key] of [
@@ -114,15 +114,15 @@ describe('ghostlab CLI', () => {
     ['v2-timm.pth', 'ghostnetv2-fmnist', 'v2'],
     ['v2.safetensors', 'ghostnetv2-fmnist', 'v2'],
   ] as const) {
-    it(`convert → predict round trip: ${name}`, () => {
+    it(`convert → predict round trip: ${name}`, async () => {
       const out = join(dir, `out-${name}`);
-      const c = runCli(['convert', join(dir, name), '--arch', arch, '--out', out]);
+      const c = await cli(['convert', join(dir, name), '--arch', arch, '--out', out]);
       expect(c.code, c.stderr).toBe(0);
       expect(readdirSync(out).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
       const mj = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
       expect(mj.weightsManifest[0].weights[0]).toEqual({ name: 'conv_stem.weight', shape: [3, 3, 1, 16], dtype: 'float32' });
       expect(mj.ghostlab.arch).toBe(arch);
-      const p = runCli(['predict', '--model', out, '--input', npyPath, '--json']);
+      const p = await cli(['predict', '--model', out, '--input', npyPath, '--json']);
       expect(p.code, p.stderr).toBe(0);
       const j = JSON.parse(p.stdout);
       expect(j.files).toEqual([`${npyPath}[0]`, `${npyPath}[1]`]);
@@ -132,7 +132,7 @@ describe('ghostlab CLI', () => {
     });
   }
 
-  it('predict: PNG, JPEG and directories, in the order given, with the model labels', () => {
+  it('predict: PNG, JPEG and directories, in the order given, with the model labels', async () => {
     const out = join(dir, 'out-v1.safetensors');
     const imgs = join(dir, 'imgs');
     mkdirSync(imgs);
@@ -141,35 +141,35 @@ describe('ghostlab CLI', () => {
     writeFileSync(join(imgs, 'a.png'), PNG.sync.write(png));
     const raw = { width: 28, height: 28, data: Buffer.alloc(28 * 28 * 4, 200) };
     writeFileSync(join(imgs, 'b.jpg'), jpeg.encode(raw, 90).data);
-    const r = runCli(['predict', '--model', out, '--input', join(imgs, 'b.jpg'), imgs, '--json']);
+    const r = await cli(['predict', '--model', out, '--input', join(imgs, 'b.jpg'), imgs, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.files).toEqual([join(imgs, 'b.jpg'), join(imgs, 'a.png'), join(imgs, 'b.jpg')]);
     expect(j.logits).toHaveLength(3);
     expect(v1.labels).toContain(j.top5[0][0].label);
     expect(j.logits[0]).toEqual(j.logits[2]);
-    const t = runCli(['predict', '--model', out, '--input', join(imgs, 'a.png')]);
+    const t = await cli(['predict', '--model', out, '--input', join(imgs, 'a.png')]);
     expect(t.stdout).toMatch(/a\.png: .+ \(#\d\) [\d.]+%/);
-    const bad = runCli(['predict', '--model', out, '--input', join(dir, 'v1.safetensors')]);
+    const bad = await cli(['predict', '--model', out, '--input', join(dir, 'v1.safetensors')]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/is not a PNG or JPEG image/);
   });
 
-  it('convert --quantize float16 halves the shards and predicts closely', () => {
+  it('convert --quantize float16 halves the shards and predicts closely', async () => {
     const out = join(dir, 'out-f16');
-    expect(runCli(['convert', join(dir, 'v2.safetensors'), '--arch', 'ghostnetv2-fmnist', '--out', out, '--quantize', 'float16']).code).toBe(0);
+    expect((await cli(['convert', join(dir, 'v2.safetensors'), '--arch', 'ghostnetv2-fmnist', '--out', out, '--quantize', 'float16'])).code).toBe(0);
     const mj = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
     expect(mj.weightsManifest[0].weights[0].quantization).toEqual({ dtype: 'float16' });
-    const j = JSON.parse(runCli(['predict', '--model', out, '--input', npyPath, '--json']).stdout);
+    const j = JSON.parse((await cli(['predict', '--model', out, '--input', npyPath, '--json'])).stdout);
     expect(maxAbsDiff(j.logits.flat(), expected.v2!)).toBeLessThan(0.05);
   });
 
-  it('refuses to overwrite a non-empty output directory unless --force', () => {
+  it('refuses to overwrite a non-empty output directory unless --force', async () => {
     const out = join(dir, 'out-v1-official.pth');
-    const r = runCli(['convert', join(dir, 'v1.safetensors'), '--arch', 'ghostnet-fmnist', '--out', out]);
+    const r = await cli(['convert', join(dir, 'v1.safetensors'), '--arch', 'ghostnet-fmnist', '--out', out]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/already exists and is not empty \(pass --force/);
-    expect(runCli(['convert', join(dir, 'v1.safetensors'), '--arch', 'ghostnet-fmnist', '--out', out, '--force']).code).toBe(0);
+    expect((await cli(['convert', join(dir, 'v1.safetensors'), '--arch', 'ghostnet-fmnist', '--out', out, '--force'])).code).toBe(0);
   });
 
   describe('bad checkpoints: own message, non-zero exit, no output', () => {
@@ -200,22 +200,22 @@ describe('ghostlab CLI', () => {
       ],
     ];
     for (const [name, make, args, pattern] of cases) {
-      it(name, () => {
+      it(name, async () => {
         const f = join(dir, `bad-${name.replace(/ /g, '-')}.pth`);
         writeFileSync(f, make());
         const out = join(dir, `out-bad-${name.replace(/ /g, '-')}`);
-        expectFailure(runCli(['convert', f, ...args, '--out', out]), out, pattern);
+        expectFailure(await cli(['convert', f, ...args, '--out', out]), out, pattern);
       });
     }
-    it('missing file, unknown arch, bad --quantize', () => {
+    it('missing file, unknown arch, bad --quantize', async () => {
       const out = join(dir, 'out-none');
-      expectFailure(runCli(['convert', join(dir, 'nope.pth'), '--arch', 'ghostnet-fmnist', '--out', out]), out, /does not exist/);
-      expectFailure(runCli(['convert', join(dir, 'v1.safetensors'), '--arch', 'ghostnet_999', '--out', out]), out, /unknown --arch 'ghostnet_999'/);
-      expectFailure(runCli(['convert', join(dir, 'v1.safetensors'), '--arch', 'ghostnet-fmnist', '--out', out, '--quantize', 'int4']), out, /--quantize supports only float16/);
+      expectFailure(await cli(['convert', join(dir, 'nope.pth'), '--arch', 'ghostnet-fmnist', '--out', out]), out, /does not exist/);
+      expectFailure(await cli(['convert', join(dir, 'v1.safetensors'), '--arch', 'ghostnet_999', '--out', out]), out, /unknown --arch 'ghostnet_999'/);
+      expectFailure(await cli(['convert', join(dir, 'v1.safetensors'), '--arch', 'ghostnet-fmnist', '--out', out, '--quantize', 'int4']), out, /--quantize supports only float16/);
     });
   });
 
-  it('eval: Fashion-MNIST IDX files, accuracy and per-class accuracy; clear errors for missing or bad data', () => {
+  it('eval: Fashion-MNIST IDX files, accuracy and per-class accuracy; clear errors for missing or bad data', async () => {
     const data = join(dir, 'fmnist');
     mkdirSync(data);
     const n = 30;
@@ -230,28 +230,28 @@ describe('ghostlab CLI', () => {
     writeFileSync(join(data, 't10k-images-idx3-ubyte.gz'), gzipSync(imgs));
     writeFileSync(join(data, 't10k-labels-idx1-ubyte.gz'), gzipSync(labels));
     const model = join(dir, 'out-v1.safetensors');
-    const r = runCli(['eval', '--model', model, '--data', data, '--limit', '20', '--json']);
+    const r = await cli(['eval', '--model', model, '--data', data, '--limit', '20', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.total).toBe(20);
     expect(j.perClass).toHaveLength(10);
     expect(j.perClass[3]).toMatchObject({ label: 'Dress', total: 2 });
     expect(r.stderr).toMatch(/eval: 20\/20 images/);
-    const t = runCli(['eval', '--model', model, '--data', data]);
+    const t = await cli(['eval', '--model', model, '--data', data]);
     expect(t.stdout).toMatch(/ghostnet-fmnist: accuracy [\d.]+% \(\d+\/30\)/);
-    const missing = runCli(['eval', '--model', model, '--data', join(dir, 'nowhere')]);
+    const missing = await cli(['eval', '--model', model, '--data', join(dir, 'nowhere')]);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/does not exist/);
     const empty = join(dir, 'empty-data');
     mkdirSync(empty);
-    expect(runCli(['eval', '--model', model, '--data', empty]).stderr).toMatch(/t10k-images-idx3-ubyte\[\.gz\] not found/);
+    expect((await cli(['eval', '--model', model, '--data', empty])).stderr).toMatch(/t10k-images-idx3-ubyte\[\.gz\] not found/);
     writeFileSync(join(empty, 't10k-images-idx3-ubyte'), labels);
     writeFileSync(join(empty, 't10k-labels-idx1-ubyte'), labels);
-    expect(runCli(['eval', '--model', model, '--data', empty]).stderr).toMatch(/not an IDX images file \(magic 2049 instead of 2051\)/);
+    expect((await cli(['eval', '--model', model, '--data', empty])).stderr).toMatch(/not an IDX images file \(magic 2049 instead of 2051\)/);
   });
 
-  it('bench: a short run prints medians per backend and arch', () => {
-    const r = runCli(['bench', '--arch', 'ghostnet-fmnist', 'ghostnetv2-fmnist', '--input', '28', '--runs', '2', '--warmup', '1', '--json']);
+  it('bench: a short run prints medians per backend and arch', async () => {
+    const r = await cli(['bench', '--arch', 'ghostnet-fmnist', 'ghostnetv2-fmnist', '--input', '28', '--runs', '2', '--warmup', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.stats).toHaveLength(4);

@@ -1,6 +1,40 @@
 /** A small argv parser: `--flag value`, `--flag=value`, booleans, multi-value flags, positionals. */
+import { printable } from '../../src/model/checkpoint/errors.js';
+
+/** A bad command line: unknown verb or option, missing or invalid value, a path that is not there (exit 2). */
 export class CliError extends Error {
   readonly code = 'E_USAGE';
+}
+
+/** A file the user named whose content we cannot use (exit 1, like every non-usage error). */
+export class InputError extends Error {
+  readonly code = 'E_INPUT';
+}
+
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOENT: 'does not exist',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'is not a directory (a part of its path is a file)',
+  EEXIST: 'is in the way (a part of its path already exists as a file)',
+  EACCES: 'cannot be accessed (permission denied)',
+  EPERM: 'cannot be accessed (operation not permitted)',
+  ENOSPC: 'cannot be written: the disk is full',
+  EROFS: 'cannot be written: the file system is read-only',
+  EMFILE: 'cannot be opened: too many open files',
+  ENAMETOOLONG: 'has a name that is too long',
+  ELOOP: 'is a loop of symbolic links',
+};
+
+/**
+ * A Node file-system error as one plain sentence naming the path the user gave (or `shown`,
+ * when the path in the error is an internal one), or null for anything else.
+ */
+export function systemErrorMessage(e: unknown, shown?: string): string | null {
+  const se = e as NodeJS.ErrnoException;
+  if (!(e instanceof Error) || typeof se.code !== 'string' || !/^E[A-Z]+$/.test(se.code) || se.syscall === undefined) return null;
+  const what = SYSTEM_ERRORS[se.code] ?? `cannot be ${se.syscall === 'open' || se.syscall === 'read' ? 'read' : 'used'} (${se.code})`;
+  const path = shown ?? se.path;
+  return path ? `${printable(path)} ${what}` : `a file ${what}`;
 }
 
 export type FlagKind = 'string' | 'boolean' | 'multi';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ARCH_IDS, buildSpec, calibrateBatchNorm, GhostNetModel, randomWeights, resolveConfig, type WeightSet } from '../../src/model/index.js';
 import { bool, CliError, int, multi, parseArgs } from './args.js';
+import { err, out } from './output.js';
 import { NODE_BACKENDS, parseBackend, useBackend, type NodeBackend } from './backend.js';
 import { spread } from '../stats.js';
 
@@ -78,7 +79,7 @@ export function formatBench(stats: Stat[], archs: string[], backends: string[], 
 
 export async function run(argv: string[]): Promise<void> {
   const p = parseArgs(argv, { arch: 'multi', backend: 'multi', runs: 'string', warmup: 'string', input: 'string', json: 'boolean', help: 'boolean' });
-  if (bool(p, 'help')) return void console.log(help);
+  if (bool(p, 'help')) return void out(help);
   if (p.positional.length) throw new CliError(`unexpected argument '${p.positional[0]}'`);
   const archs = multi(p, 'arch').flatMap((a) => a.split(',')).filter(Boolean);
   if (!archs.length) archs.push('ghostnet_100', 'ghostnetv2_100');
@@ -110,12 +111,12 @@ export async function run(argv: string[]): Promise<void> {
         const { median, min, max, p25, p75 } = spread(ms)!;
         const s: Stat = { backend: b, arch: a, runs, median, min, max, p25, p75 };
         stats.push(s);
-        process.stderr.write(`bench: ${b} ${a}: median ${f(s.median)} ms\n`);
+        err(`bench: ${b} ${a}: median ${f(s.median)} ms\n`);
       } finally {
         x.dispose();
         model.dispose();
       }
     }
   }
-  console.log(bool(p, 'json') ? JSON.stringify({ input, batch: 1, warmup, stats }) : formatBench(stats, archs, backends, input, warmup));
+  out(bool(p, 'json') ? JSON.stringify({ input, batch: 1, warmup, stats }) : formatBench(stats, archs, backends, input, warmup));
 }

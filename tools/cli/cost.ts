@@ -1,6 +1,7 @@
 import { ARCH_IDS, ghostnetCost, type CostReport } from '../../src/model/index.js';
 import { costReferenceNet, REFERENCE_NETS } from '../../src/model/reference-nets.js';
 import { bool, CliError, int, num, parseArgs, required } from './args.js';
+import { out } from './output.js';
 
 export const help = `Usage: ghostlab cost --arch ARCH [options]
 
@@ -39,7 +40,7 @@ export async function run(argv: string[]): Promise<void> {
   const p = parseArgs(argv, {
     arch: 'string', width: 'string', input: 'string', 'num-classes': 'string', ghost: 'boolean', s: 'string', d: 'string', json: 'boolean', help: 'boolean',
   });
-  if (bool(p, 'help')) return void console.log(help);
+  if (bool(p, 'help')) return void out(help);
   if (p.positional.length) throw new CliError(`unexpected argument '${p.positional[0]}'`);
   const arch = required(p, 'arch');
   const input = int(p, 'input', { min: 1, max: 4096 });
@@ -65,5 +66,5 @@ export async function run(argv: string[]): Promise<void> {
   } else {
     throw new CliError(`unknown --arch '${arch}' (known: ${[...ARCH_IDS, ...REFERENCE_NETS].join(', ')})`);
   }
-  console.log(bool(p, 'json') ? JSON.stringify(report) : formatTable(report));
+  out(bool(p, 'json') ? JSON.stringify(report) : formatTable(report));
 }

@@ -1,4 +1,6 @@
-/** NumPy .npy reading (v1–v3 headers): float32/float64 little-endian, C order. */
+/** NumPy .npy reading (v1–v3 headers): float32/float64 little-endian, C order, bounded in size. */
+import { printable } from '../../src/model/checkpoint/errors.js';
+
 export interface NpyArray {
   shape: number[];
   data: Float32Array;
@@ -9,13 +11,21 @@ export class NpyError extends Error {
   readonly code = 'E_NPY';
 }
 
-export function parseNpy(bytes: Uint8Array, label = 'the .npy file'): NpyArray {
+/** Most values one .npy input may hold (64 MiB of float32), checked from the header before allocating. */
+export const MAX_NPY_ELEMENTS = 16_777_216;
+/** NumPy's own bound on header length (np.load's max_header_size default). */
+const MAX_HEADER = 10_000;
+
+export function parseNpy(bytes: Uint8Array, name = 'the .npy file'): NpyArray {
+  const label = printable(name);
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
   if (bytes.length < 10 || !magic.every((b, i) => bytes[i] === b)) throw new NpyError(`${label} is not a NumPy .npy file`);
   const major = bytes[6]!;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (major < 1 || major > 3 || (major > 1 && bytes.length < 12)) throw new NpyError(`${label} has an unknown .npy format version ${major}`);
   const headerLen = major === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true);
   const start = major === 1 ? 10 : 12;
+  if (headerLen > MAX_HEADER) throw new NpyError(`${label} has a ${headerLen}-byte header; NumPy itself refuses more than ${MAX_HEADER}`);
   if (start + headerLen > bytes.length) throw new NpyError(`${label} is truncated (header)`);
   const header = new TextDecoder('latin1').decode(bytes.subarray(start, start + headerLen));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
@@ -23,11 +33,16 @@ export function parseNpy(bytes: Uint8Array, label = 'the .npy file'): NpyArray {
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeText === undefined) throw new NpyError(`${label} has an unreadable header`);
   if (fortran === 'True') throw new NpyError(`${label} is in Fortran order; save it C-contiguous`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const dims = shapeText.split(',').map((s) => s.trim()).filter(Boolean);
+  if (dims.length > 8 || !dims.every((d) => /^\d{1,10}L?$/.test(d))) throw new NpyError(`${label} has an invalid shape (${printable(shapeText, 60)})`);
+  const shape = dims.map((d) => parseInt(d, 10));
   const n = shape.reduce((a, b) => a * b, 1);
+  if (n > MAX_NPY_ELEMENTS) {
+    throw new NpyError(`${label} holds ${n.toLocaleString('en-US')} values (shape (${shape.join(', ')})); at most ${MAX_NPY_ELEMENTS.toLocaleString('en-US')} are accepted`);
+  }
   const off = start + headerLen;
   const size = descr === '<f4' ? 4 : descr === '<f8' ? 8 : 0;
-  if (!size) throw new NpyError(`${label} has dtype ${descr}; expected float32 ('<f4')`);
+  if (!size) throw new NpyError(`${label} has dtype ${printable(descr, 20)}; expected float32 ('<f4') or float64 ('<f8')`);
   if (bytes.length - off < n * size) throw new NpyError(`${label} is truncated: ${n} values need ${n * size} bytes, found ${bytes.length - off}`);
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = size === 4 ? dv.getFloat32(off + 4 * i, true) : dv.getFloat64(off + 8 * i, true);

@@ -1,17 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
 import type { GhostNetModel, TopK } from '../../src/model/index.js';
-import { bool, CliError, multi, parseArgs, required, str } from './args.js';
+import { printable } from '../../src/model/checkpoint/errors.js';
+import { MAX_SOURCE_SIDE } from '../../src/lib/image-input.js';
+import { bool, CliError, InputError, multi, parseArgs, required, str } from './args.js';
+import { out } from './output.js';
 import { parseBackend, useBackend } from './backend.js';
-import { readModelDir } from './fsio.js';
-import { decodeImage, expandInputs, readBytes } from './images.js';
-import { nchwToNhwc, parseNpy } from './npy.js';
+import { readModelDir, readUserFile } from './fsio.js';
+import { decodeImage, expandInputs } from './images.js';
+import { firstNonFinite, loadNpy, NPY_SIDE_FACTOR } from './inputs.js';
+import { MAX_NPY_ELEMENTS } from './npy.js';
+
+/** A .npy batch runs through the model this many input-sized items at a time (fewer if larger). */
+const CHUNK = 32;
 
 export const help = `Usage: ghostlab predict --model DIR --input FILE... [options]
 
 Classifies images with a converted model. Each FILE is a PNG/JPEG (the model's own
 preprocessing applies), a directory of them, or a .npy float32 array in PyTorch's NCHW
 layout used as is (no preprocessing; each row of a batch is one item).
+
+Limits: images up to ${MAX_SOURCE_SIDE}×${MAX_SOURCE_SIDE} px (read from the header before
+decoding); a .npy file up to ${MAX_NPY_ELEMENTS.toLocaleString('en-US')} values, each item up to
+${NPY_SIDE_FACTOR}× the model's input side. A non-finite (NaN/Inf) output is an error.
+Exit status: 0 done, 1 bad input or model, 2 bad command line.
 
 Options:
   --model DIR          directory with model.json (from ghostlab convert)
@@ -37,7 +49,7 @@ async function runBatch(model: GhostNetModel, x: tf.Tensor4D): Promise<{ logits:
 
 export async function run(argv: string[]): Promise<void> {
   const p = parseArgs(argv, { model: 'string', input: 'multi', json: 'boolean', backend: 'string', help: 'boolean' });
-  if (bool(p, 'help')) return void console.log(help);
+  if (bool(p, 'help')) return void out(help);
   if (p.positional.length) throw new CliError(`unexpected argument '${p.positional[0]}' (inputs go after --input)`);
   const dir = required(p, 'model');
   const inputs = multi(p, 'input');
@@ -46,34 +58,42 @@ export async function run(argv: string[]): Promise<void> {
   await useBackend(parseBackend(str(p, 'backend')));
   const model = readModelDir(dir);
   const rows: Row[] = [];
+  const push = (file: string, logits: number[], top5: TopK[]) => {
+    if (firstNonFinite(logits) >= 0) {
+      throw new InputError(`the model's output for ${printable(file)} is not finite (NaN or infinity): the weights in --model ${printable(dir)} or the input hold non-finite values`);
+    }
+    rows.push({ file, logits, top5 });
+  };
   try {
-    const [, , C] = model.inputShape;
     for (const f of files) {
-      const bytes = readBytes(f);
+      const bytes = readUserFile(f, 'input');
       if (extname(f).toLowerCase() === '.npy') {
-        const arr = parseNpy(bytes, basename(f));
-        const shape = arr.shape.length === 3 ? [1, ...arr.shape] : arr.shape;
-        if (shape.length !== 4) throw new CliError(`${f} has shape (${arr.shape}); expected NCHW (N, ${C}, H, W) or (${C}, H, W)`);
-        const [n, c, h, w] = shape as [number, number, number, number];
-        if (c !== C) throw new CliError(`${f} has ${c} channel(s) but ${model.arch} takes ${C} (NCHW layout expected)`);
-        if (n === 0) throw new CliError(`${f} holds an empty batch`);
-        const x = tf.tensor4d(nchwToNhwc(arr.data, shape), [n, h, w, c]);
-        const r = await runBatch(model, x);
-        r.logits.forEach((l, i) => rows.push({ file: arr.shape.length === 4 && n > 1 ? `${f}[${i}]` : f, logits: l, top5: r.top[i]! }));
+        const { data, shape, batched } = loadNpy(bytes, f, model);
+        const [n, h, w, c] = shape;
+        const item = h * w * c;
+        // Memory follows pixels, not rows: 32 items of the model's size, or fewer larger ones.
+        const rowsPerRun = Math.max(1, Math.floor((CHUNK * model.inputShape[0] * model.inputShape[1]) / (h * w)));
+        for (let start = 0; start < n; start += rowsPerRun) {
+          const b = Math.min(rowsPerRun, n - start);
+          const x = tf.tensor4d(data.subarray(start * item, (start + b) * item), [b, h, w, c]);
+          const r = await runBatch(model, x);
+          r.logits.forEach((l, i) => push(batched && n > 1 ? `${f}[${start + i}]` : f, l, r.top[i]!));
+        }
       } else {
         const img = decodeImage(bytes, f);
         const r = await runBatch(model, model.toInput(img));
-        rows.push({ file: f, logits: r.logits[0]!, top5: r.top[0]! });
+        push(f, r.logits[0]!, r.top[0]!);
       }
     }
   } finally {
     model.dispose();
   }
   if (bool(p, 'json')) {
-    console.log(JSON.stringify({ files: rows.map((r) => r.file), logits: rows.map((r) => r.logits), top5: rows.map((r) => r.top5) }));
+    out(JSON.stringify({ files: rows.map((r) => r.file), logits: rows.map((r) => r.logits), top5: rows.map((r) => r.top5) }));
     return;
   }
   for (const r of rows) {
-    console.log(`${r.file}: ${r.top5.map((t) => `${t.label} (#${t.index}) ${(t.p * 100).toFixed(1)}%`).join(' | ')}`);
+    // File names and labels come from disk and model.json: escaped, so they cannot drive a terminal.
+    out(`${printable(r.file, 400)}: ${r.top5.map((t) => `${printable(t.label, 60)} (#${t.index}) ${(t.p * 100).toFixed(1)}%`).join(' | ')}`);
   }
 }

@@ -45,9 +45,28 @@ export class CheckpointError extends Error {
   }
 }
 
+/**
+ * A string that came from a file (a key name, a storage key, a global's name, a file name) made
+ * safe to print: control characters, DEL, C1 codes and bidi overrides become \uXXXX escapes, so a
+ * crafted name can neither move the terminal's cursor nor reorder the text around it, and a long
+ * one is cut at `max` characters (with its real length said).
+ */
+export function printable(text: string, max = 120): string {
+  let out = '';
+  let shown = 0;
+  for (const ch of text) {
+    if (shown >= max) return `${out}… (${text.length} characters)`;
+    const c = ch.codePointAt(0)!;
+    const unsafe = c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x2028 || c === 0x2029;
+    out += unsafe ? `\\u${c.toString(16).padStart(4, '0')}` : ch;
+    shown++;
+  }
+  return out;
+}
+
 /** The base name of a path (either separator), or a neutral phrase when no name was given. */
 export function fileLabel(fileName?: string): string {
   if (!fileName) return 'the file';
   const parts = fileName.split(/[\\/]/);
-  return parts[parts.length - 1] || fileName;
+  return printable(parts[parts.length - 1] || fileName);
 }

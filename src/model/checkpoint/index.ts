@@ -6,10 +6,10 @@
  * What it does not do: check the names and shapes against an architecture (the model library's
  * key mapping does that) or rename official/timm keys.
  */
-import { CheckpointError, fileLabel } from './errors';
+import { CheckpointError, fileLabel, printable } from './errors';
 import { readSafetensors, looksLikeSafetensors } from './safetensors';
 import { readTorchZip } from './torch';
-import { TensorRef, type PyDict, type PyValue } from './unpickle';
+import { pyRepr, TensorRef, type PyDict, type PyValue } from './unpickle';
 import { hasZipMagic } from './zip';
 
 export { CheckpointError, type CheckpointErrorCode } from './errors';
@@ -26,6 +26,25 @@ export interface RawTensor {
   shape: number[];
   /** Row-major values, converted to float32 whatever the source dtype. */
   data: Float32Array;
+}
+
+/** A tensor as the file describes it, before any of its data is read. */
+export interface TensorEntry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  /** Decodes the values to float32 (row-major); the only step that reads or allocates the data. */
+  decode(): Float32Array;
+}
+
+/**
+ * What `scanCheckpoint` returns: names, dtypes and shapes, checked for consistency with their
+ * storage, so a caller can compare them with an architecture before paying for the data.
+ */
+export interface CheckpointIndex {
+  tensors: Map<string, TensorEntry>;
+  ignored: string[];
+  format: CheckpointFormat;
 }
 
 export interface CheckpointContents {
@@ -132,8 +151,9 @@ function holdsTensors(value: PyValue, depth: number): boolean {
   return false;
 }
 
+/** A dict key as a name: strings as they are, anything else (a crafted key) as a bounded repr. */
 function keyName(key: PyValue): string {
-  return typeof key === 'string' ? key : String(key);
+  return typeof key === 'string' ? key : pyRepr(key);
 }
 
 /**
@@ -173,7 +193,7 @@ function locateStateDict(
     path += `${keyName(chosen)}.`;
     current = current.get(chosen) as PyDict;
   }
-  const keys = [...root.keys()].slice(0, 8).map(keyName);
+  const keys = [...root.keys()].slice(0, 8).map((k) => printable(keyName(k), 40));
   throw new CheckpointError(
     'no-tensors',
     `${label} holds no state_dict: none of its entries is a dict of tensors (top-level keys: ${keys.join(', ') || 'none'})`,
@@ -183,7 +203,7 @@ function locateStateDict(
 // ---- the entry point -------------------------------------------------------------------------
 
 interface Collector {
-  tensors: Map<string, RawTensor>;
+  tensors: Map<string, TensorEntry>;
   ignored: string[];
   /** Original key for each returned name, to explain prefix collisions. */
   sources: Map<string, string>;
@@ -199,11 +219,11 @@ function add(c: Collector, key: string, dtype: string, shape: number[], decode: 
   if (previous !== undefined) {
     throw new CheckpointError(
       'duplicate-key',
-      `${label} has both ${previous} and ${key}, which name the same weight ${name} once wrapper prefixes are stripped`,
+      `${label} has both ${printable(previous)} and ${printable(key)}, which name the same weight ${printable(name)} once wrapper prefixes are stripped`,
     );
   }
   c.sources.set(name, key);
-  c.tensors.set(name, { name, dtype, shape, data: decode(name) });
+  c.tensors.set(name, { name, dtype, shape, decode: () => decode(name) });
 }
 
 /**
@@ -216,6 +236,21 @@ export function readCheckpoint(
   fileName?: string,
   options: ReadCheckpointOptions = {},
 ): CheckpointContents {
+  const index = scanCheckpoint(input, fileName, options);
+  const tensors = new Map<string, RawTensor>();
+  for (const [name, t] of index.tensors) tensors.set(name, { name, dtype: t.dtype, shape: t.shape, data: t.decode() });
+  return { tensors, ignored: index.ignored, format: index.format };
+}
+
+/**
+ * Like readCheckpoint, but returns every tensor's name, dtype and shape without decoding data;
+ * each view is already checked against its storage (bounds, and no more elements than stored).
+ */
+export function scanCheckpoint(
+  input: Uint8Array | ArrayBuffer,
+  fileName?: string,
+  options: ReadCheckpointOptions = {},
+): CheckpointIndex {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const label = fileLabel(fileName);
   if (bytes.length === 0) throw new CheckpointError('empty', `${label} is empty (0 bytes)`);
@@ -232,6 +267,7 @@ export function readCheckpoint(
     const stateDict = locateStateDict(root, options.preferEma ?? false, c.ignored, label);
     for (const [key, value] of stateDict) {
       if (typeof key === 'string' && value instanceof TensorRef) {
+        archive.check(value, key);
         add(c, key, value.dtype, value.shape, (name) => archive.materialize(value, name), label);
       } else {
         c.ignored.push(keyName(key));

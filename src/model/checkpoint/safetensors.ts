@@ -4,7 +4,7 @@
  * then the data; offsets are relative to the first byte after the header. No code, no pickle.
  * We validate every offset against the file before touching the data.
  */
-import { CheckpointError } from './errors';
+import { CheckpointError, printable } from './errors';
 import { decodeToFloat32, ITEM_SIZE, numelOf, SAFETENSORS_DTYPE, type Dtype } from './dtypes';
 
 export interface SafetensorsEntry {
@@ -76,29 +76,29 @@ export function readSafetensors(bytes: Uint8Array, label: string): SafetensorsFi
       metadata = typeof info === 'object' && info !== null ? (info as Record<string, unknown>) : null;
       continue;
     }
-    if (typeof info !== 'object' || info === null) throw bad(`tensor ${name} has no description`);
+    if (typeof info !== 'object' || info === null) throw bad(`tensor ${printable(name)} has no description`);
     const { dtype: fileDtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
-    if (typeof fileDtype !== 'string') throw bad(`tensor ${name} has no dtype`);
+    if (typeof fileDtype !== 'string') throw bad(`tensor ${printable(name)} has no dtype`);
     const dtype = SAFETENSORS_DTYPE[fileDtype];
     if (!dtype) {
       throw new CheckpointError(
         'unsupported-dtype',
-        `tensor ${name} in ${label} has dtype ${fileDtype}, which this reader cannot convert to float32`,
+        `tensor ${printable(name)} in ${label} has dtype ${printable(fileDtype)}, which this reader cannot convert to float32`,
       );
     }
-    if (!Array.isArray(shape) || !shape.every(isIndex)) throw bad(`tensor ${name} has an invalid shape`);
+    if (!Array.isArray(shape) || !shape.every(isIndex)) throw bad(`tensor ${printable(name)} has an invalid shape`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
-      throw bad(`tensor ${name} has invalid data_offsets`);
+      throw bad(`tensor ${printable(name)} has invalid data_offsets`);
     }
     const [begin, end] = offsets as number[];
     const needed = numelOf(shape) * ITEM_SIZE[dtype];
     if (end - begin !== needed) {
-      throw bad(`tensor ${name} spans ${end - begin} bytes but shape [${shape.join(', ')}] of ${fileDtype} needs ${needed}`);
+      throw bad(`tensor ${printable(name)} spans ${end - begin} bytes but shape [${shape.join(', ')}] of ${printable(fileDtype)} needs ${needed}`);
     }
     if (end > dataLength) {
       throw new CheckpointError(
         'truncated',
-        `the file ends early: tensor ${name} in ${label} needs ${end} data bytes but only ${dataLength} are there`,
+        `the file ends early: tensor ${printable(name)} in ${label} needs ${end} data bytes but only ${dataLength} are there`,
       );
     }
     entries.push({ name, dtype, fileDtype, shape: [...shape], begin, end });
@@ -108,7 +108,7 @@ export function readSafetensors(bytes: Uint8Array, label: string): SafetensorsFi
   const byOffset = [...entries].sort((a, b) => a.begin - b.begin);
   for (let i = 1; i < byOffset.length; i++) {
     if (byOffset[i].begin < byOffset[i - 1].end) {
-      throw bad(`tensors ${byOffset[i - 1].name} and ${byOffset[i].name} overlap`);
+      throw bad(`tensors ${printable(byOffset[i - 1].name)} and ${printable(byOffset[i].name)} overlap`);
     }
   }
 

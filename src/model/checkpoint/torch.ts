@@ -9,7 +9,7 @@
  * The stem is the file name torch.save was given, so it is found by looking for data.pkl, never
  * assumed. A persistent id is the tuple ('storage', torch.FloatStorage, '<key>', 'cpu', numel).
  */
-import { CheckpointError } from './errors';
+import { CheckpointError, printable } from './errors';
 import { decodeToFloat32, ITEM_SIZE, numelOf, STORAGE_CLASS_DTYPE } from './dtypes';
 import { openZip } from './zip';
 import { PyGlobal, StorageRef, TensorRef, unpickle, type PyValue } from './unpickle';
@@ -20,9 +20,21 @@ export interface TorchArchive {
   /** The folder inside the zip that holds data.pkl, with its trailing slash ('' if none). */
   prefix: string;
   littleEndian: boolean;
-  /** Decode one tensor to float32, honouring its storage offset and strides. */
+  /**
+   * Refuse a view that reads outside its storage, or has far more elements than its storage (an
+   * expanded view: 759 bytes on disk could claim 20000 × 20000 zeros). Cheap; no data is read.
+   */
+  check(tensor: TensorRef, name: string): void;
+  /** Decode one tensor to float32, honouring its storage offset and strides (after `check`). */
   materialize(tensor: TensorRef, name: string): Float32Array;
 }
+
+/**
+ * How far a view may outgrow its storage: `expand` of a bias or a mask is legitimate, a
+ * one-element storage claiming 400 million elements is not. Views up to 2^20 elements always pass.
+ */
+export const MAX_VIEW_EXPANSION = 64;
+const SMALL_VIEW = 1 << 20;
 
 function isIndex(v: PyValue): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -86,7 +98,7 @@ export function readTorchZip(bytes: Uint8Array, label: string): TorchArchive {
   const storages = new Map<string, StorageRef>();
   const persistentLoad = (pid: PyValue): PyValue => {
     const malformed = () =>
-      new CheckpointError('bad-storage', `${label} has a malformed tensor storage reference in ${pickleName}`);
+      new CheckpointError('bad-storage', `${label} has a malformed tensor storage reference in ${printable(pickleName)}`);
     if (!Array.isArray(pid) || pid.length < 5 || pid[0] !== 'storage') throw malformed();
     const [, cls, rawKey, location, numel] = pid;
     const dtype = cls instanceof PyGlobal && cls.module === 'torch' ? STORAGE_CLASS_DTYPE[cls.name] : undefined;
@@ -100,14 +112,14 @@ export function readTorchZip(bytes: Uint8Array, label: string): TorchArchive {
     if (!entry) {
       throw new CheckpointError(
         'bad-storage',
-        `tensor storage data/${key} is missing from ${label}, so the checkpoint is incomplete or was assembled by hand`,
+        `tensor storage data/${printable(key)} is missing from ${label}, so the checkpoint is incomplete or was assembled by hand`,
       );
     }
     const needed = numel * ITEM_SIZE[dtype];
     if (entry.size < needed) {
       throw new CheckpointError(
         'bad-storage',
-        `tensor storage data/${key} in ${label} holds ${entry.size} bytes but its ${numel} ${dtype} elements need ${needed}`,
+        `tensor storage data/${printable(key)} in ${label} holds ${entry.size} bytes but its ${numel} ${dtype} elements need ${needed}`,
       );
     }
     const ref = new StorageRef(key, dtype, numel, typeof location === 'string' ? location : 'cpu');
@@ -115,7 +127,7 @@ export function readTorchZip(bytes: Uint8Array, label: string): TorchArchive {
     return ref;
   };
 
-  const root = unpickle(zip.read(pickleName), { persistentLoad, label: `${pickleName} in ${label}` });
+  const root = unpickle(zip.read(pickleName), { persistentLoad, label: `${printable(pickleName)} in ${label}` });
 
   // Stored entries are views into `bytes`; only a re-zipped (deflated) file needs this cache.
   const inflated = new Map<string, Uint8Array>();
@@ -128,18 +140,38 @@ export function readTorchZip(bytes: Uint8Array, label: string): TorchArchive {
     return data;
   };
 
-  const materialize = (tensor: TensorRef, name: string): Float32Array => {
-    const { storage, offset, shape, stride } = tensor;
-    const count = numelOf(shape);
-    if (count === 0) return new Float32Array(0);
+  const lastElement = ({ offset, shape, stride }: TensorRef): number => {
     let last = offset;
     for (let d = 0; d < shape.length; d++) last += (shape[d] - 1) * stride[d];
+    return last;
+  };
+
+  const check = (tensor: TensorRef, name: string): void => {
+    const { storage, shape } = tensor;
+    const count = numelOf(shape);
+    if (count === 0) return;
+    if (count > SMALL_VIEW && count > MAX_VIEW_EXPANSION * storage.numel) {
+      throw new CheckpointError(
+        'bad-tensor',
+        `tensor ${printable(name)} in ${label} claims ${count} elements (shape [${shape.join(', ')}]) but its storage holds only ${storage.numel}: ` +
+          `an expanded view more than ${MAX_VIEW_EXPANSION} times its data, refused before decoding; save t.contiguous().clone() if it is real`,
+      );
+    }
+    const last = lastElement(tensor);
     if (last >= storage.numel) {
       throw new CheckpointError(
         'bad-tensor',
-        `tensor ${name} in ${label} reads element ${last} of storage data/${storage.key}, which holds only ${storage.numel}`,
+        `tensor ${printable(name)} in ${label} reads element ${last} of storage data/${printable(storage.key)}, which holds only ${storage.numel}`,
       );
     }
+  };
+
+  const materialize = (tensor: TensorRef, name: string): Float32Array => {
+    check(tensor, name);
+    const { storage, offset, shape, stride } = tensor;
+    const count = numelOf(shape);
+    if (count === 0) return new Float32Array(0);
+    const last = lastElement(tensor);
     const size = ITEM_SIZE[storage.dtype];
     const data = storageBytes(storage.key).subarray(offset * size);
     if (isContiguous(shape, stride)) return decodeToFloat32(data, storage.dtype, count, littleEndian);
@@ -148,7 +180,7 @@ export function readTorchZip(bytes: Uint8Array, label: string): TorchArchive {
     return gather(span, shape, stride, count);
   };
 
-  return { root, prefix, littleEndian, materialize };
+  return { root, prefix, littleEndian, check, materialize };
 }
 
 function torchScriptError(label: string): CheckpointError {

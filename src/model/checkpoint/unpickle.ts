@@ -13,8 +13,14 @@
  *
  * Opcodes: protocols 0-5, minus the extension registry and out-of-band buffers (torch never uses
  * them in checkpoints).
+ *
+ * What it builds is bounded: every value created and every element copied into a container counts
+ * against MAX_PICKLE_VALUES, and integers are limited in size, so a crafted stream (a "billion
+ * laughs" of lists that hold the previous list twice, a million REDUCEs copying one big list) is
+ * refused quickly instead of eating memory. Shared references stay shared; `pyRepr` prints any
+ * value within a fixed budget.
  */
-import { CheckpointError, type CheckpointErrorCode } from './errors';
+import { CheckpointError, printable, type CheckpointErrorCode } from './errors';
 import { STORAGE_CLASS_DTYPE, type Dtype } from './dtypes';
 
 export type PyValue =
@@ -94,6 +100,34 @@ export interface UnpickleOptions {
   label?: string;
 }
 
+/**
+ * Values an unpickled checkpoint may create. A state_dict with a full optimizer state and training
+ * arguments stays far below (tens of thousands); the bound only stops crafted streams.
+ */
+export const MAX_PICKLE_VALUES = 2_000_000;
+/** Python ints in a checkpoint are counters and sizes; 64 bytes (512 bits) is far beyond them. */
+const MAX_LONG_BYTES = 64;
+
+/**
+ * A short, bounded description of a value for messages: strings escaped and cut, containers shown
+ * two levels deep with their first items. Never walks more than a few dozen nodes, however deep or
+ * shared the structure is.
+ */
+export function pyRepr(value: PyValue, depth = 2): string {
+  if (typeof value === 'string') return `'${printable(value, 60)}'`;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value).slice(0, 40);
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (value === null) return 'None';
+  if (Array.isArray(value)) {
+    const [open, close] = Object.isFrozen(value) ? ['(', ')'] : ['[', ']'];
+    if (depth <= 0) return `${open}…${value.length} items${close}`;
+    const items = value.slice(0, 3).map((v) => pyRepr(v, depth - 1));
+    if (value.length > 3) items.push(`…${value.length - 3} more`);
+    return `${open}${items.join(', ')}${close}`;
+  }
+  return describe(value);
+}
+
 // ---- the allow-list --------------------------------------------------------------------------
 
 const REBUILD_TENSOR = new Set(['torch._utils._rebuild_tensor', 'torch._utils._rebuild_tensor_v2']);
@@ -147,7 +181,7 @@ function isAllowed(qualified: string): boolean {
 
 /** The error for a global outside the allow-list, with a hint when it looks like a model class. */
 function forbiddenGlobal(module: string, name: string, label: string): CheckpointError {
-  const qualified = `${module}.${name}`;
+  const qualified = printable(`${module}.${name}`, 80);
   if (/^torch\._(utils|tensor)\._rebuild_/.test(qualified)) {
     return new CheckpointError(
       'unsupported-tensor',
@@ -207,6 +241,8 @@ class Unpickler {
   private readonly marks: number[] = [];
   private readonly memo = new Map<number, PyValue>();
   private readonly label: string;
+  /** Values created plus elements copied so far (see MAX_PICKLE_VALUES). */
+  private built = 0;
 
   constructor(
     private readonly data: Uint8Array,
@@ -275,6 +311,7 @@ class Unpickler {
 
   /** Little-endian two's complement, as LONG1/LONG4 store Python ints. */
   private long(n: number): number | bigint {
+    if (n > MAX_LONG_BYTES) throw this.damaged(`it holds a ${n}-byte integer at byte ${this.pos}, larger than any checkpoint needs`);
     const b = this.bytes(n);
     if (n === 0) return 0;
     let v = 0n;
@@ -285,7 +322,18 @@ class Unpickler {
 
   // -- the stack
 
+  /** Counts `n` values built or copied, and stops a stream that builds more than any checkpoint. */
+  private charge(n: number): void {
+    this.built += n;
+    if (this.built > MAX_PICKLE_VALUES) {
+      throw this.damaged(
+        `it builds more than ${MAX_PICKLE_VALUES.toLocaleString('en-US')} values (by byte ${this.pos}), far more than any checkpoint; it looks crafted to exhaust memory`,
+      );
+    }
+  }
+
   private push(value: PyValue): void {
+    this.charge(1);
     this.stack.push(value);
   }
 
@@ -304,7 +352,9 @@ class Unpickler {
   private popMark(): PyValue[] {
     const mark = this.marks.pop();
     if (mark === undefined) throw this.damaged(`a MARK is missing before byte ${this.pos - 1}`);
-    return this.stack.splice(mark);
+    const items = this.stack.splice(mark);
+    this.charge(items.length);
+    return items;
   }
 
   private memoGet(index: number): PyValue {
@@ -327,13 +377,18 @@ class Unpickler {
     const q = fn.qualifiedName;
 
     if (CONTAINERS.has(q) || INERT_CLASSES.has(q)) return this.construct(fn, args);
-    if (q === 'torch.Size') return tuple(Array.isArray(args[0]) ? [...args[0]] : []);
+    if (q === 'torch.Size') {
+      const dims = Array.isArray(args[0]) ? args[0] : [];
+      this.charge(dims.length);
+      return tuple([...dims]);
+    }
     if (q === '_codecs.encode') {
       // Python 3 bytes under protocol 2: _codecs.encode('<latin-1 text>', 'latin1').
       const [text, encoding] = args;
       if (typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1')) {
         throw this.damaged('_codecs.encode is only expected with latin1 text');
       }
+      this.charge(Math.ceil(text.length / 8));
       return Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
     }
     if (REBUILD_TENSOR.has(q)) return this.rebuildTensor(args);
@@ -363,6 +418,7 @@ class Unpickler {
         const map: PyDict = new Map();
         const items = args[0];
         if (Array.isArray(items)) {
+          this.charge(items.length);
           for (const pair of items) {
             if (!Array.isArray(pair) || pair.length !== 2) throw this.damaged('a dict is built from something other than pairs');
             map.set(pair[0], pair[1]);
@@ -373,7 +429,9 @@ class Unpickler {
       case 'builtins.set':
       case 'builtins.frozenset': {
         const items = args[0];
-        return new Set(Array.isArray(items) ? items : items instanceof Set ? [...items] : []);
+        const list = Array.isArray(items) ? items : items instanceof Set ? [...items] : [];
+        this.charge(list.length);
+        return new Set(list);
       }
       default:
         if (INERT_CLASSES.has(cls.qualifiedName)) return new PyObject(cls, args);
@@ -398,14 +456,17 @@ class Unpickler {
     if (!(storage instanceof StorageRef)) {
       throw this.fail('bad-storage', `a tensor is rebuilt from a ${describe(storage)} instead of a storage reference`);
     }
-    const dims = (v: PyValue): number[] | null =>
-      Array.isArray(v) && v.every(isIndex) ? [...(v as number[])] : null;
+    const dims = (v: PyValue): number[] | null => {
+      if (!Array.isArray(v) || v.length > 64 || !v.every(isIndex)) return null;
+      this.charge(v.length);
+      return [...(v as number[])];
+    };
     const shape = dims(size);
     const strides = dims(stride);
     if (!isIndex(offset) || !shape || !strides || shape.length !== strides.length) {
       throw this.fail(
         'bad-tensor',
-        `a tensor on storage ${storage.key} has an invalid offset, size or stride`,
+        `a tensor on storage ${printable(storage.key, 40)} has an invalid offset, size or stride`,
       );
     }
     return new TensorRef(storage, offset, shape, strides);
@@ -733,7 +794,7 @@ class Unpickler {
   }
 
   private parseInt(text: string, at: number): number | bigint {
-    if (!/^[-+]?\d+$/.test(text.trim())) throw this.damaged(`an integer at byte ${at} is malformed`);
+    if (text.length > 2 * MAX_LONG_BYTES + 2 || !/^[-+]?\d+$/.test(text.trim())) throw this.damaged(`an integer at byte ${at} is malformed`);
     const v = BigInt(text.trim());
     return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
   }

@@ -10,7 +10,7 @@
  * through fflate's inflate.
  */
 import { inflateSync } from 'fflate';
-import { CheckpointError } from './errors';
+import { CheckpointError, printable } from './errors';
 
 export interface ZipEntry {
   name: string;
@@ -138,31 +138,36 @@ export function openZip(bytes: Uint8Array, label: string): ZipArchive {
 
   const read = (name: string): Uint8Array => {
     const entry = entries.get(name);
-    if (!entry) throw damaged(`it has no entry ${name}`);
+    if (!entry) throw damaged(`it has no entry ${printable(name)}`);
     const at = entry.localHeaderOffset;
     if (at + 30 > bytes.length || view.getUint32(at, true) !== SIG_LOCAL) {
-      throw damaged(`the header of ${name} is missing`);
+      throw damaged(`the header of ${printable(name)} is missing`);
     }
-    if (entry.flags & 1) throw damaged(`${name} is encrypted`);
+    if (entry.flags & 1) throw damaged(`${printable(name)} is encrypted`);
     // Sizes come from the central directory: torch leaves them zero in local headers (flag bit 3).
     const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
     const end = start + entry.compressedSize;
     if (end > bytes.length) {
-      throw new CheckpointError('truncated', `the file ends early: ${name} in ${label} is cut off`);
+      throw new CheckpointError('truncated', `the file ends early: ${printable(name)} in ${label} is cut off`);
     }
     const raw = bytes.subarray(start, end);
     if (entry.method === 0) {
-      if (entry.compressedSize !== entry.size) throw damaged(`${name} has inconsistent sizes`);
+      if (entry.compressedSize !== entry.size) throw damaged(`${printable(name)} has inconsistent sizes`);
       return raw;
     }
     if (entry.method === 8) {
+      // Deflate expands at most 1032:1; a larger claimed size is a lie (or a bomb), refused before
+      // the output buffer is allocated.
+      if (entry.size > entry.compressedSize * 1032 + 1024) {
+        throw damaged(`${printable(name)} claims ${entry.size} bytes from ${entry.compressedSize} compressed, more than deflate can produce`);
+      }
       try {
         return inflateSync(raw, { out: new Uint8Array(entry.size) });
       } catch {
-        throw damaged(`${name} does not decompress`);
+        throw damaged(`${printable(name)} does not decompress`);
       }
     }
-    throw damaged(`${name} uses compression method ${entry.method}, which this reader does not support`);
+    throw damaged(`${printable(name)} uses compression method ${entry.method}, which this reader does not support`);
   };
 
   return {
