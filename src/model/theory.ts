@@ -6,13 +6,15 @@
  *    paper's closed forms and approximations.
  * 2. The cost of the attention variants discussed by GhostNetV2 (Tang et al., NeurIPS 2022, §4.1):
  *    full FC attention, decoupled FC (DFC) attention as FC layers and as depthwise convolutions,
- *    and self-attention for comparison, at full resolution and on GhostNetV2's down-sampled branch.
+ *    and self-attention for comparison, at full resolution and on GhostNetV2's down-sampled branch;
+ *    mixing only and with projections, so that every comparison counts both sides alike.
  * 3. The receptive field of one output pixel of DFC attention after its first and second pass.
  *
  * Every function accepts whatever a reader can type: inputs are sanitised first (non-numbers fall
  * back to the default, non-integers are rounded, out-of-range values are clamped) and each change
  * is reported as a `ClampNote`, so no result is ever NaN or Infinity.
- * FLOPs here are multiply-accumulates, as in both papers.
+ * Costs are multiply-accumulates (MACs), which both papers call FLOPs (the `flops` fields keep
+ * the papers' name).
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -284,19 +286,44 @@ export const DFC_LIMITS: Record<keyof DfcInputs, Limit> = {
   KW: { min: 1, max: 63 },
 };
 
+/**
+ * The costs of one attention variant at H × W × C, in multiply-accumulates (MACs). Each method is
+ * counted two ways, the same way on both sides of every comparison:
+ * - mixing only: the operations that combine positions (QKᵀ and A·V; the FC or depthwise passes);
+ * - with projections: plus the 1×1 maps that feed the mixing (self-attention's Q, K, V and output
+ *   projections; DFC's own 1×1 conv, which GhostNetV2 runs before the two passes).
+ * The 1×1 conv maps the branch's C channels to C channels here (one C for both ends).
+ */
 export interface AttentionCosts {
   H: number;
   W: number;
-  /** Full FC attention: every output pixel mixes every pixel, per channel: C·H²W². */
+  /** Full FC attention: every output pixel mixes every pixel, per channel: C·H²W². Mixing only. */
   fc: number;
-  /** DFC as two FC layers (along H, then along W): C·(H²W + HW²). */
+  /** DFC as two FC layers (along H, then along W): C·(H²W + HW²). Mixing only. */
   decoupledFc: number;
-  /** DFC as depthwise convs 1-D along H (K_H taps) and along W (K_W taps): C·(K_H·HW + K_W·HW). */
+  /** DFC as depthwise convs 1-D along H (K_H taps) and along W (K_W taps): C·(K_H·HW + K_W·HW). Mixing only. */
   dfcConv: number;
-  /** Self-attention: QKᵀ and A·V, 2·(HW)²·C, plus the Q, K, V and output projections, 4·HW·C². */
-  selfAttention: number;
+  /** DFC's own 1×1 conv: HW·C². */
+  dfcProjection: number;
+  /** dfcConv + dfcProjection. */
+  dfcWithProjection: number;
+  /** Self-attention's mixing: QKᵀ and A·V, 2·(HW)²·C. */
   selfAttentionScores: number;
+  /** The Q, K, V and output projections: 4·HW·C². */
   selfAttentionProjections: number;
+  /** selfAttentionScores + selfAttentionProjections. */
+  selfAttention: number;
+}
+
+/** One comparison of DFC (depthwise) against another method, counted the same way on both sides. */
+export interface DfcComparison {
+  /** What DFC is compared with. */
+  against: 'fc' | 'self-attention';
+  counted: 'mixing' | 'with-projections';
+  dfc: number;
+  other: number;
+  /** other ÷ dfc: above 1 when DFC is cheaper, below 1 when it costs more. */
+  ratio: number;
 }
 
 export interface DfcCost {
@@ -305,24 +332,58 @@ export interface DfcCost {
   full: AttentionCosts;
   /** GhostNetV2 runs DFC on a 2×2 average-pooled copy (floor(H/2) × floor(W/2)); null if H or W < 2. */
   downsampled: AttentionCosts | null;
-  /** full.fc / full.dfcConv etc. */
-  ratios: { fcOverDfcConv: number; fcOverDecoupled: number; decoupledOverDfcConv: number; selfAttentionOverDfcConv: number; fullOverDownsampledDfcConv: number | null };
+  ratios: {
+    /** full FC ÷ DFC (depthwise), mixing only on both sides. */
+    fcOverDfcConv: number;
+    /** full FC ÷ DFC (FC layers), mixing only. */
+    fcOverDecoupled: number;
+    decoupledOverDfcConv: number;
+    /** Self-attention's QKᵀ and A·V ÷ DFC's two passes. */
+    selfAttentionOverDfcMixing: number;
+    /** Self-attention with its projections ÷ DFC with its 1×1 conv. */
+    selfAttentionOverDfcWithProjections: number;
+    fullOverDownsampledDfcConv: number | null;
+  };
+  /** The like-for-like comparisons at H × W, in a fixed order. */
+  comparisons: DfcComparison[];
+  /** The same on the down-sampled branch (empty without one). */
+  downsampledComparisons: DfcComparison[];
 }
 
 export function attentionCosts(H: number, W: number, C: number, KH: number, KW: number): AttentionCosts {
   const hw = H * W;
   const scores = 2 * hw * hw * C;
   const projections = 4 * hw * C * C;
+  const dfcConv = C * (KH * hw + KW * hw);
+  const dfcProjection = hw * C * C;
   return {
     H,
     W,
     fc: C * hw * hw,
     decoupledFc: C * (H * H * W + H * W * W),
-    dfcConv: C * (KH * hw + KW * hw),
-    selfAttention: scores + projections,
+    dfcConv,
+    dfcProjection,
+    dfcWithProjection: dfcConv + dfcProjection,
     selfAttentionScores: scores,
     selfAttentionProjections: projections,
+    selfAttention: scores + projections,
   };
+}
+
+/** DFC (depthwise) against full FC attention and self-attention, each counted like for like. */
+export function dfcComparisons(a: AttentionCosts): DfcComparison[] {
+  const pair = (against: DfcComparison['against'], counted: DfcComparison['counted'], dfc: number, other: number): DfcComparison => ({
+    against,
+    counted,
+    dfc,
+    other,
+    ratio: other / dfc,
+  });
+  return [
+    pair('self-attention', 'mixing', a.dfcConv, a.selfAttentionScores),
+    pair('self-attention', 'with-projections', a.dfcWithProjection, a.selfAttention),
+    pair('fc', 'mixing', a.dfcConv, a.fc),
+  ];
 }
 
 export function dfcCost(raw: Partial<Record<keyof DfcInputs, unknown>> = {}): DfcCost {
@@ -339,9 +400,12 @@ export function dfcCost(raw: Partial<Record<keyof DfcInputs, unknown>> = {}): Df
       fcOverDfcConv: full.fc / full.dfcConv,
       fcOverDecoupled: full.fc / full.decoupledFc,
       decoupledOverDfcConv: full.decoupledFc / full.dfcConv,
-      selfAttentionOverDfcConv: full.selfAttention / full.dfcConv,
+      selfAttentionOverDfcMixing: full.selfAttentionScores / full.dfcConv,
+      selfAttentionOverDfcWithProjections: full.selfAttention / full.dfcWithProjection,
       fullOverDownsampledDfcConv: downsampled ? full.dfcConv / downsampled.dfcConv : null,
     },
+    comparisons: dfcComparisons(full),
+    downsampledComparisons: downsampled ? dfcComparisons(downsampled) : [],
   };
 }
 

@@ -12,7 +12,16 @@ function ghostRatio(s: number, d: number, c: number, k: number, n: number): numb
 }
 function dfc(H: number, W: number, C: number, KH: number, KW: number) {
   const hw = H * W;
-  return { fc: C * hw * hw, decoupled: C * (H * H * W + H * W * W), dfc: C * (KH + KW) * hw, sa: 2 * hw * hw * C + 4 * hw * C * C };
+  const saMixing = 2 * hw * hw * C; // QKᵀ and A·V
+  const mixing = C * (KH + KW) * hw; // the two depthwise passes
+  return {
+    fc: C * hw * hw,
+    decoupled: C * (H * H * W + H * W * W),
+    dfc: mixing,
+    dfcProj: mixing + hw * C * C, // + DFC's own 1×1 conv
+    saMixing,
+    sa: saMixing + 4 * hw * C * C, // + Q, K, V and output projections
+  };
 }
 
 // --- Helpers ------------------------------------------------------------------------------------
@@ -189,22 +198,105 @@ test.describe('DFC calculator', () => {
     expect(await value(root, 'flops-decoupled')).toBe(want.decoupled);
     expect(await value(root, 'flops-dfc')).toBe(want.dfc);
     expect(await value(root, 'flops-sa')).toBe(want.sa);
+    expect(await value(root, 'flops-sa-mixing')).toBe(want.saMixing);
+    expect(await value(root, 'flops-dfc-proj')).toBe(want.dfcProj);
     expectNear(await value(root, 'ratio-fc-dfc'), want.fc / want.dfc);
-    expectNear(await value(root, 'ratio-sa-dfc'), want.sa / want.dfc);
+    // Like against like: mixing with mixing, projections with projections.
+    expectNear(await value(root, 'ratio-sa-dfc-mixing'), want.saMixing / want.dfc);
+    expectNear(await value(root, 'ratio-sa-dfc-proj'), want.sa / want.dfcProj);
+    await expect(root.getByTestId('ratio-sa-dfc')).toHaveCount(0);
     const ds = dfc(14, 10, 64, 3, 7);
     expect(await value(root, 'ds-flops-dfc')).toBe(ds.dfc);
     expect(await value(root, 'ds-flops-fc')).toBe(ds.fc);
     await expect(root.getByTestId('ds-size')).toHaveText('14 × 10');
     // full FC ÷ DFC = HW / (K_H + K_W) = 560 / 10.
-    await expect(root.getByTestId('dfc-headline')).toContainText('56.00× cheaper than full FC');
-    // Log-scale bars: longer for costlier variants.
+    await expect(root.getByTestId('dfc-headline')).toContainText('Mixing only, DFC costs 56.00× less than full FC attention');
+    await expect(root.getByTestId('dfc-costlier')).toBeHidden();
+    // Log-scale bars: longer for costlier variants; mixing and with-projections bars for both sides.
     const width = async (id: string) => Number(await root.getByTestId(`dfc-bar-${id}`).getAttribute('width'));
     expect(await width('fc')).toBeGreaterThan(await width('decoupled'));
     expect(await width('decoupled')).toBeGreaterThan(await width('dfc'));
     expect(await width('dfc')).toBeGreaterThan(await width('dfc-ds'));
-    expect(Number(await root.getByTestId('dfc-bar-fc').getAttribute('data-value'))).toBe(want.fc);
+    expect(await width('sa')).toBeGreaterThan(await width('sa-mixing'));
+    expect(await width('dfc-proj')).toBeGreaterThan(await width('dfc'));
+    for (const [id, v] of [['fc', want.fc], ['sa-mixing', want.saMixing], ['sa', want.sa], ['dfc', want.dfc], ['dfc-proj', want.dfcProj]] as const) {
+      expect(Number(await root.getByTestId(`dfc-bar-${id}`).getAttribute('data-value')), id).toBe(v);
+    }
+    // Every bar says how it is counted.
+    const labels = await root.locator('[data-testid="dfc-bars"] .bar-label').allTextContents();
+    expect(labels.filter((l) => /mixing/.test(l))).toHaveLength(5);
+    expect(labels.filter((l) => /projections|1×1 conv/.test(l))).toHaveLength(2);
     expectClean(problems);
     expectNoTf(problems);
+  });
+
+  test('the defaults count both sides alike: 39.2× mixing only, 5.68× with projections', async ({ page, problems }) => {
+    await open(page, '/ghostnet-v2/');
+    const root = await ready(page, '[data-dfc-calculator]');
+    const want = dfc(14, 14, 200, 5, 5);
+    expect(await value(root, 'flops-dfc-proj')).toBe(want.dfcProj);
+    expect(want.dfcProj - want.dfc).toBe(7_840_000); // DFC's 1×1 conv, as the issue measured it
+    expectNear(await value(root, 'ratio-sa-dfc-mixing'), 39.2);
+    expectNear(await value(root, 'ratio-sa-dfc-proj'), want.sa / want.dfcProj);
+    const headline = root.getByTestId('dfc-headline');
+    await expect(headline).toContainText('39.20× less than self-attention’s QKᵀ and A·V (15,366,400)');
+    await expect(headline).toContainText('5.676× less than self-attention with its Q, K, V and output projections (46,726,400)');
+    // The unfair 119.2× (self-attention with projections ÷ DFC without) is gone.
+    await expect(root).not.toContainText('119.2');
+    expectClean(problems);
+  });
+
+  test('a 7 × 7 input: the 3 × 3 branch costs more with DFC than with full FC attention, and says so', async ({ page, problems }) => {
+    await open(page, '/ghostnet-v2/?H=7&W=7&C=160&KH=5&KW=5');
+    const root = await ready(page, '[data-dfc-calculator]');
+    await expect(root.getByTestId('ds-size')).toHaveText('3 × 3');
+    const ds = dfc(3, 3, 160, 5, 5);
+    expect([ds.dfc, ds.fc]).toEqual([14_400, 12_960]);
+    expect(await value(root, 'ds-flops-dfc')).toBe(ds.dfc);
+    expect(await value(root, 'ds-flops-fc')).toBe(ds.fc);
+    const warning = root.getByTestId('dfc-costlier');
+    await expect(warning).toBeVisible();
+    await expect(warning).toContainText('down-sampled branch (3 × 3, from 7 × 7), DFC costs more than full FC attention: 14,400 against 12,960 MACs');
+    // Moving to 8 × 8 (a 4 × 4 branch: 16 positions > 10 taps) clears it, by keyboard.
+    await root.getByTestId('slider-H').focus();
+    await page.keyboard.press('ArrowRight');
+    await root.getByTestId('slider-W').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(root.getByTestId('ds-size')).toHaveText('4 × 4');
+    await expect(warning).toBeHidden();
+    // At full size, 2 × 2 with 5 + 5 taps: DFC costs more than FC attention there too.
+    await root.getByTestId('input-H').fill('2');
+    await root.getByTestId('input-W').fill('2');
+    await expect(warning).toContainText('At 2 × 2, DFC costs more than full FC attention');
+    await expect(root.getByTestId('dfc-headline')).toContainText('more than full FC attention');
+    expectClean(problems);
+  });
+
+  test('Chinese: the same like-for-like comparison and the warning in Chinese', async ({ page, problems }) => {
+    await open(page, '/zh/ghostnet-v2/?H=7&W=7&C=160&KH=5&KW=5');
+    const root = await ready(page, '[data-dfc-calculator]');
+    await expect(root.getByTestId('dfc-costlier')).toContainText('在下采样支路上（由 7 × 7 池化为 3 × 3），DFC 的计算量超过了全连接注意力：14,400 对 12,960 次乘加');
+    await expect(root).toContainText('仅计混合');
+    await expect(root).toContainText('计入投影');
+    await open(page, '/zh/ghostnet-v2/');
+    const again = await ready(page, '[data-dfc-calculator]');
+    await expect(again.getByTestId('dfc-headline')).toContainText('只需自注意力的 QKᵀ 与 A·V（15,366,400）的 1/39.20');
+    expectClean(problems);
+  });
+
+  test('the calculator and the chapter use the same kernel notation (K_H × 1 along H, 1 × K_W along W)', async ({ page, problems }) => {
+    for (const [prefix, along] of [['', 'pass along H'], ['/zh', '沿 H 方向']] as const) {
+      await open(page, `${prefix}/ghostnet-v2/`);
+      const root = await ready(page, '[data-dfc-calculator]');
+      await expect(root.locator('label[for$="-KH"]')).toContainText('K_H × 1');
+      await expect(root.locator('label[for$="-KH"]')).toContainText(along);
+      await expect(root.locator('label[for$="-KW"]')).toContainText('1 × K_W');
+      // The chapter's prose says the same (KaTeX renders K_H × 1 as "K_H×1" in its MathML annotation).
+      const tex = await page.locator('#dfc-convolution ~ p annotation, #dfc-convolution ~ ol annotation').allTextContents();
+      expect(tex.some((x) => /K_H\s*\\times\s*1/.test(x)), 'chapter writes K_H \\times 1').toBe(true);
+      expect(tex.some((x) => /1\s*\\times\s*K_W/.test(x)), 'chapter writes 1 \\times K_W').toBe(true);
+    }
+    expectClean(problems);
   });
 
   test('the receptive field follows a click, the implementation and the order; state is in the URL', async ({ page, problems }) => {
@@ -286,7 +378,7 @@ test.describe('DFC calculator', () => {
     await open(page, '/zh/ghostnet-v2/');
     const root = await ready(page, '[data-dfc-calculator]');
     await expect(root).toContainText('感受野');
-    await expect(root.getByTestId('dfc-headline')).toContainText('便宜');
+    await expect(root.getByTestId('dfc-headline')).toContainText('只需');
     expectClean(problems);
     expectNoTf(problems);
   });

@@ -84,3 +84,57 @@ test('text-only pages load no TensorFlow.js code', async ({ page, problems }) =>
     }
   }
 });
+
+// --- What a reader reads: terms, counts and no production notes ------------------------------
+const CHAPTER_PAGES = ['', ...Object.keys(required)];
+
+test('one word for multiply-accumulates: MACs (乘加次数), and "FLOPs" only where it says the papers use it', async ({ page, problems }) => {
+  for (const { lang, prefix } of LANGS) {
+    for (const chapter of CHAPTER_PAGES) {
+      await open(page, `${prefix}/${chapter ? chapter + '/' : ''}`);
+      // The prose as rendered, formulas included (KaTeX's glyphs and its TeX annotation); the
+      // figures (calculators, lab) carry their own one mention.
+      const text = await page.locator('article.chapter').evaluate((el) => {
+        const copy = el.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll('figure, .lab').forEach((f) => f.remove());
+        return copy.textContent ?? '';
+      });
+      const sentences = text.split(/(?<=[.。])\s*/);
+      const flops = sentences.filter((s) => /FLOPs?\b/.test(s));
+      expect(flops.length, `${lang} /${chapter}: sentences naming FLOPs: ${flops.join(' | ')}`).toBeLessThanOrEqual(1);
+      for (const s of flops) expect(s, `${lang} /${chapter}`).toMatch(lang === 'en' ? /papers? call/ : /论文(把它)?称为 FLOPs/);
+      if (lang === 'en') expect(text, `/${chapter}`).not.toMatch(/multiply-adds?\b/i);
+      if (chapter) expect(text).toContain(lang === 'en' ? 'MACs' : '乘加次数');
+    }
+  }
+  expectClean(problems);
+});
+
+test('the chapters never call the cheap operation (with its ReLU) affine, and carry no production notes', async ({ page, problems }) => {
+  for (const { lang, prefix } of LANGS) {
+    for (const chapter of Object.keys(required)) {
+      await open(page, `${prefix}/${chapter}/`);
+      const text = await page.locator('article.chapter').innerText();
+      // Affine appears only as one of the paper's examples of cheap linear maps.
+      const affine = text.split(/(?<=[.。])\s*/).filter((s) => /affine|仿射/.test(s));
+      for (const s of affine) expect(s, `${lang} ${chapter}`).toMatch(/affine transforms, wavelets|仿射变换、小波变换/);
+      expect(text).not.toMatch(/course's plan|this course's plan was drawn|据以规划/);
+    }
+  }
+  // The cheap operation's note says what BatchNorm and ReLU do instead.
+  await open(page, '/ghostnet-v1/');
+  await expect(page.locator('article.chapter')).toContainText('Strictly it is therefore not linear: BatchNorm adds a shift, and the ReLU zeroes every');
+  await open(page, '/zh/ghostnet-v1/');
+  await expect(page.locator('article.chapter')).toContainText('因此严格说来它不是线性的');
+  expectClean(problems);
+});
+
+test('Chinese pages use 幻影特征图 and 本征特征图, never the old variants', async ({ page, problems }) => {
+  for (const path of ['/zh/', '/zh/ghostnet-v1/', '/zh/ghostnet-v2/']) {
+    await open(page, path);
+    const text = await page.locator('main').innerText();
+    expect(text, path).not.toMatch(/幽灵|幻影图|Ghost\s*特征图|本征图/);
+    expect(text, path).toContain('幻影特征图');
+  }
+  expectClean(problems);
+});

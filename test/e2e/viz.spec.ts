@@ -2,8 +2,24 @@ import { PNG } from 'pngjs';
 import type { Page } from '@playwright/test';
 import { test, expect, expectClean, open } from './fixtures';
 import { flatPng } from './images';
+import { buildVizDemo, serveVizDemo, VIZ_DEMO_PATH } from './viz-demo-site';
 
-const PATH = '/figures/viz-demo/';
+// The bench is a test-only site (test/viz-demo), built here and served under /__test__/ beside
+// the production build, which does not contain it.
+const PATH = VIZ_DEMO_PATH;
+
+test.beforeAll(() => {
+  test.setTimeout(300_000);
+  buildVizDemo();
+});
+test.beforeEach(async ({ context }) => {
+  await serveVizDemo(context);
+});
+
+test('the production build has no /figures/viz-demo/ page (404)', async ({ request }) => {
+  expect((await request.get('/figures/viz-demo/')).status()).toBe(404);
+  expect((await request.get('/__test__/viz-demo/')).status()).toBe(404);
+});
 
 // ---------------------------------------------------------------------------------------------
 // Files to upload, made here

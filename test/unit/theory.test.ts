@@ -178,6 +178,9 @@ describe('DFC attention costs (GhostNetV2 §4.1)', () => {
     expect(r.full.selfAttentionScores).toBe(15_366_400);
     expect(r.full.selfAttentionProjections).toBe(31_360_000);
     expect(r.full.selfAttention).toBe(46_726_400);
+    // DFC's own 1×1 conv: 196·200² = 7,840,000; with the two passes 8,232,000.
+    expect(r.full.dfcProjection).toBe(7_840_000);
+    expect(r.full.dfcWithProjection).toBe(8_232_000);
     close(r.ratios.fcOverDfcConv, 19.6);
     close(r.ratios.fcOverDecoupled, 7);
     // Down-sampled branch 7 × 7: FC 200·49² = 480,200; DFC 200·10·49 = 98,000; 4× cheaper.
@@ -205,6 +208,56 @@ describe('DFC attention costs (GhostNetV2 §4.1)', () => {
     expect(r.inputs).toEqual({ H: DFC_DEFAULTS.H, W: 1, C: 8192, KH: 1, KW: 3 });
     expect(r.notes).toHaveLength(5);
     for (const v of Object.values(r.ratios)) if (v !== null) expect(Number.isFinite(v)).toBe(true);
+  });
+});
+
+describe('DFC against self-attention and FC attention: both sides counted alike', () => {
+  it('at the defaults, mixing only and with projections give different, honest ratios', () => {
+    const r = dfcCost(DFC_DEFAULTS);
+    // Mixing only: QKᵀ and A·V (15,366,400) ÷ two 5-tap passes (392,000) = 39.2.
+    close(r.ratios.selfAttentionOverDfcMixing, 39.2);
+    // With projections: 46,726,400 ÷ 8,232,000 = 5,840.8 / 1,029 ≈ 5.676.
+    close(r.ratios.selfAttentionOverDfcWithProjections, 46_726_400 / 8_232_000);
+    expect(r.ratios.selfAttentionOverDfcWithProjections).toBeLessThan(6);
+    expect(r.comparisons.map((c) => [c.against, c.counted])).toEqual([
+      ['self-attention', 'mixing'],
+      ['self-attention', 'with-projections'],
+      ['fc', 'mixing'],
+    ]);
+    expect(r.comparisons.map((c) => [c.dfc, c.other])).toEqual([
+      [392_000, 15_366_400],
+      [8_232_000, 46_726_400],
+      [392_000, 7_683_200],
+    ]);
+    // Every comparison pits like against like: the unfair mix (SA with projections ÷ DFC without)
+    // is not among them.
+    for (const c of r.comparisons) close(c.ratio, c.other / c.dfc);
+    expect(r.comparisons.some((c) => c.other === r.full.selfAttention && c.dfc === r.full.dfcConv)).toBe(false);
+  });
+
+  it('a 7 × 7 input pools to 3 × 3, where DFC’s 5-tap passes cost more than full FC attention', () => {
+    const r = dfcCost({ H: 7, W: 7, C: 160, KH: 5, KW: 5 });
+    expect([r.downsampled?.H, r.downsampled?.W]).toEqual([3, 3]);
+    const fc = r.downsampledComparisons.find((c) => c.against === 'fc')!;
+    // 160·(5 + 5)·9 = 14,400 against 160·9² = 12,960.
+    expect([fc.dfc, fc.other]).toEqual([14_400, 12_960]);
+    expect(fc.ratio).toBeLessThan(1);
+    // At 7 × 7 itself DFC is still cheaper than FC attention (49 > 10 taps).
+    expect(r.comparisons.find((c) => c.against === 'fc')!.ratio).toBeGreaterThan(1);
+  });
+
+  it('DFC costs more exactly when K_H + K_W exceeds HW (FC) or 2·HW (self-attention, mixing)', () => {
+    for (const [H, W, KH, KW] of [
+      [1, 1, 1, 1],
+      [2, 2, 3, 3],
+      [3, 3, 5, 5],
+      [4, 5, 15, 15],
+      [14, 14, 5, 5],
+    ]) {
+      const a = attentionCosts(H, W, 8, KH, KW);
+      expect(a.dfcConv > a.fc, `${H}×${W} K=${KH}+${KW}`).toBe(KH + KW > H * W);
+      expect(a.dfcConv > a.selfAttentionScores).toBe(KH + KW > 2 * H * W);
+    }
   });
 });
 

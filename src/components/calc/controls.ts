@@ -77,6 +77,24 @@ const NOTES: Record<FormatLang, Record<NoteKind, string>> = {
   },
 };
 
+/**
+ * On a phone a calculator's chart (`.chart-follows`) sticks to the bottom of the screen while one
+ * of its controls has focus (global.css). A control it would then cover is scrolled up above it.
+ */
+export function keepControlAboveChart(root: HTMLElement): void {
+  const chart = root.querySelector<HTMLElement>('.chart-follows');
+  if (!chart) return;
+  root.querySelectorAll<HTMLInputElement>('.controls input').forEach((input) =>
+    input.addEventListener('focus', () =>
+      requestAnimationFrame(() => {
+        if (getComputedStyle(chart).position !== 'sticky') return;
+        const overlap = input.getBoundingClientRect().bottom + 8 - chart.getBoundingClientRect().top;
+        if (overlap > 0) window.scrollBy(0, overlap);
+      }),
+    ),
+  );
+}
+
 /** A calculation from the model: the values actually used and how the given ones were changed. */
 export interface Calculation<K extends string> {
   inputs: Record<K, number>;
@@ -120,6 +138,7 @@ export function bindParams<K extends string, C extends Calculation<K>>(o: ParamO
     (el.type === 'range' ? sliders : numbers).set(el.dataset.param as K, el);
   });
   const notesEl = byTestId(root, 'clamp-notes')!;
+  keepControlAboveChart(root);
   const raw: Partial<Record<K, unknown>> = {};
   for (const k of keys) raw[k] = o.start[k];
   // Notes stay visible until their parameter is edited again.
