@@ -42,7 +42,7 @@ async function openIn(page: Page, path: string, theme: (typeof THEMES)[number]):
   const labs = page.locator('[data-lab]');
   for (let i = 0; i < (await labs.count()); i++) {
     await labs.nth(i).scrollIntoViewIfNeeded();
-    await expect(labs.nth(i).locator('[data-role="probs"] li').first()).toBeAttached({ timeout: 90_000 });
+    await expect(labs.nth(i).locator('[data-role="probs"] li').first()).toBeAttached({ timeout: 150_000 });
   }
   if (await labs.count()) await page.waitForFunction(() => window.ghostlab?.ready === true, null, { timeout: 90_000 });
   // Bars and transitions finish before colours are measured.
@@ -52,7 +52,7 @@ async function openIn(page: Page, path: string, theme: (typeof THEMES)[number]):
 for (const path of PAGES) {
   for (const theme of THEMES) {
     test(`${path} in the ${theme} theme has no WCAG 2.1 AA violation`, async ({ page, problems }) => {
-      test.setTimeout(180_000);
+      test.setTimeout(300_000);
       await openIn(page, path, theme);
       expect(await violations(page)).toEqual([]);
       expect(problems.pageErrors).toEqual([]);
@@ -63,7 +63,7 @@ for (const path of PAGES) {
 for (const path of ['/lab/', '/zh/lab/']) {
   for (const theme of THEMES) {
     test(`${path} in the ${theme} theme: a layer opened and a map selected stay accessible`, async ({ page }) => {
-      test.setTimeout(180_000);
+      test.setTimeout(300_000);
       await openIn(page, `${path}`, theme);
       // A Ghost module of the strip, then one of its ghost maps.
       await page.locator('[data-role="strip"] .gv-col').nth(4).click();
@@ -76,7 +76,7 @@ for (const path of ['/lab/', '/zh/lab/']) {
 }
 
 test('the V1 chapter with its calculators moved stays accessible', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   await openIn(page, '/ghostnet-v1/', 'dark');
   const ranges = page.locator('main input[type="range"]');
   const n = await ranges.count();

@@ -65,13 +65,17 @@ test('the policy is really enforced: an injected inline script is refused', asyn
 
 for (const path of PAGES) {
   test(`${path} loads with no policy violation, its math fonts from files`, async ({ page, problems }) => {
-    test.setTimeout(150_000);
+    test.setTimeout(300_000);
     const reports = await watchCsp(page);
     await page.goto(`${site.url}${path}?backend=wasm`);
     await page.waitForLoadState('networkidle');
     await readThrough(page);
     // The live figures (TensorFlow.js on WebGL in the chapters, wasm in the lab) have run.
-    if (await page.locator('[data-lab]').count()) await page.waitForFunction(() => window.ghostlab?.ready === true, null, { timeout: 90_000 });
+    const labs = page.locator('[data-lab]');
+    for (let i = 0; i < (await labs.count()); i++) {
+      await labs.nth(i).scrollIntoViewIfNeeded();
+      await expect(labs.nth(i).locator('[data-role="probs"] li').first()).toBeAttached({ timeout: 150_000 });
+    }
     expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL)).toBe(`${site.url}/sw.js`);
     expect(await violations(page, reports)).toEqual([]);
     expect(problems.pageErrors).toEqual([]);
