@@ -4,6 +4,7 @@ import mdx from '@astrojs/mdx';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import { remarkHeadingId } from './src/lib/remark-heading-id.mjs';
+import { offline } from './src/offline/integration.mjs';
 
 // KaTeX runs at build time: the static HTML carries the typeset math and the browser only
 // fetches KaTeX's CSS and fonts, bundled from node_modules (never a CDN).
@@ -27,14 +28,19 @@ export default defineConfig({
     routing: { prefixDefaultLocale: false },
   },
   markdown: {
+    // GitHub's current dark theme: its comments reach 4.5:1 contrast (the older 'github-dark' gives 3:1).
+    shikiConfig: { theme: 'github-dark-default' },
     remarkPlugins: [remarkMath, remarkHeadingId],
     rehypePlugins: [[rehypeKatex, katexOptions]],
   },
-  integrations: [mdx()],
+  // offline(): writes dist/sw.js, the service worker that keeps the course readable offline.
+  integrations: [mdx(), offline()],
   server: { host: '127.0.0.1', port: 4321 },
   devToolbar: { enabled: false },
   vite: {
     // tfjs ships large prebuilt bundles; they are split into their own chunks on purpose.
-    build: { chunkSizeWarningLimit: 4096 },
+    // Nothing is inlined as a data: URL or inline script (KaTeX's fonts, small scripts): the site's
+    // Content-Security-Policy (public/_headers) allows scripts and fonts from files only.
+    build: { chunkSizeWarningLimit: 4096, assetsInlineLimit: 0 },
   },
 });

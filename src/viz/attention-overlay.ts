@@ -6,7 +6,7 @@
  * align_corners), so what the page shows is what the model computes.
  */
 import { colourLUT, domainOf, paintValues, type ColourDomain, type Interpolator, type ScaleKind, type SchemeName, extentOf } from './colour-scale';
-import { blitImageData, injectStyle, prepareCanvas, watchPixelRatio } from './feature-grid';
+import { blitImageData, injectStyle, prepareCanvas, valueRange, watchPixelRatio } from './feature-grid';
 
 export type Interpolation = 'nearest' | 'bilinear';
 
@@ -214,7 +214,8 @@ export function drawAttentionOverlay(el: HTMLElement, data: OverlayData, options
     const W = canvas.width;
     const H = canvas.height;
     ctx.clearRect(0, 0, W, H);
-    canvas.setAttribute('aria-label', opts.strings.ariaLabel);
+    // The picture's text alternative: its name, size and value range.
+    canvas.setAttribute('aria-label', `${opts.strings.ariaLabel} (${map.height}×${map.width}): ${valueRange(map.data)}`);
     if (base) {
       const rgba = isImageData(base) ? base : new ImageData(baseToRGBA(base) as Uint8ClampedArray<ArrayBuffer>, base.width, base.height);
       blitImageData(ctx, rgba, undefined, opts.baseSmoothing !== false);

@@ -275,6 +275,21 @@ export const defaultFormat: (v: number) => string = (() => {
   return (v: number) => (Number.isFinite(v) ? f(v).replace('−', '-') : String(v));
 })();
 
+/**
+ * A map's smallest and largest value, "-0.52 … 1.31": with its name, the text alternative of a map
+ * whose values a sighted reader sees as colours. NaN is skipped; an empty map gives "—".
+ */
+export function valueRange(data: ArrayLike<number>, format: (v: number) => string = defaultFormat): string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? `${format(lo)} … ${format(hi)}` : '—';
+}
+
 /** Number of items in the first visual row of a wrapped list (for up/down arrow keys). */
 export function columnsOf(items: readonly HTMLElement[]): number {
   if (items.length === 0) return 1;
@@ -324,7 +339,7 @@ export interface MapHover {
 export interface FeatureGridStrings {
   /** accessible name of the whole grid, e.g. "Feature maps of block 3" */
   ariaLabel: string;
-  /** accessible name of one map; default: its label (or id) and its group name */
+  /** accessible name of one map; default: its label (or id), its group name and its value range */
   mapLabel?: (map: MapData, index: number) => string;
   /** display names of groups, e.g. { intrinsic: 'intrinsic', ghost: 'ghost' } / { intrinsic: '本征', ghost: '幻影' } */
   groupNames?: Record<string, string>;
@@ -425,7 +440,8 @@ export function drawFeatureGrid(el: HTMLElement, maps: readonly MapData[], optio
   function accessibleName(map: MapData, index: number): string {
     if (opts.strings.mapLabel) return opts.strings.mapLabel(map, index);
     const g = map.group ? opts.strings.groupNames?.[map.group] ?? map.group : '';
-    return g ? `${map.label ?? map.id} (${g})` : map.label ?? map.id;
+    const name = g ? `${map.label ?? map.id} (${g})` : map.label ?? map.id;
+    return `${name}: ${valueRange(map.data, fmt())}`;
   }
 
   function computeDomains(): void {

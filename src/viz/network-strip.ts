@@ -113,6 +113,11 @@ export function drawNetworkStrip(el: HTMLElement, columns: readonly StripColumn[
         e.append('div').attr('class', 'gv-col-kind');
         e.append('div').attr('class', 'gv-col-maps').attr('aria-hidden', 'true');
         e.append('div').attr('class', 'gv-col-meta').attr('aria-hidden', 'true');
+        // Spaces between the visible parts (the layout draws none) keep "stem", "conv" and "out …"
+        // separate words, so the visible text reads as the start of the accessible name (WCAG 2.5.3).
+        e.each(function () {
+          for (const child of Array.from(this.children).slice(1)) this.insertBefore(document.createTextNode(' '), child);
+        });
         return e;
       })
       .order()
@@ -152,6 +157,7 @@ export function drawNetworkStrip(el: HTMLElement, columns: readonly StripColumn[
           const b = document.createElement('b');
           b.textContent = value;
           div.append(b);
+          if (meta.childNodes.length) meta.append(' ');
           meta.append(div);
         };
         line(s.shape, shape);

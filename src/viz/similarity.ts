@@ -249,6 +249,11 @@ export function drawSimilarity(el: HTMLElement, maps: readonly MapData[], option
         b.append('canvas').attr('aria-hidden', 'true');
         b.append('span').attr('class', 'gv-sim-names').attr('aria-hidden', 'true');
         b.append('span').attr('class', 'gv-sim-value').attr('aria-hidden', 'true');
+        // A space between the visible names and value (a flex gap draws none) keeps them separate
+        // words, as in the accessible name (WCAG 2.5.3, label in name).
+        b.each(function () {
+          this.insertBefore(document.createTextNode(' '), this.lastElementChild);
+        });
         return li;
       })
       .each(function (p) {
