@@ -75,8 +75,8 @@ function build(spec: GhostModuleSpec, seed: number, join: ChannelJoin): Runnable
 
 /**
  * One forward pass, read-back included (so no backend's asynchrony flatters it): wall-clock and
- * process CPU time. tfjs runs on one thread in Node, so CPU time is what the pass costs even
- * when other processes take the cores, and their ratios are steadier than wall-clock ones.
+ * process CPU time. tfjs runs on one thread in Node, so CPU time leaves out the waits for a core
+ * when other processes hold them, and its ratios are far steadier than wall-clock ones there.
  */
 async function timeOnce(m: Runnable, x: tf.Tensor4D): Promise<[wall: number, cpu: number]> {
   const ops = foldedOps(m.weights);

@@ -15,8 +15,10 @@ warm-up, and the V2/V1 and cpu/wasm ratios of the medians.
 With --layer: one ordinary k×k conv (c → n channels, output h×w) against its Ghost
 module (ratio s, cheap d×d depthwise), both with BatchNorm folded as in the models'
 fast path; the measured speed-up (conv/ghost medians) next to the theoretical r_s of
-the speed-up calculator. Symbols left out take the calculator's defaults. --json
-prints {"theoretical", "conv": {"medianMs", ...}, "ghost": {"medianMs", ...}, "measured", ...}.
+the speed-up calculator, in wall-clock and in process CPU time (steadier on a busy
+machine). On wasm the module as it ran before, joining its maps with tf.concat, is
+timed alongside. Symbols left out take the calculator's defaults. --json prints
+{"theoretical", "conv": {"medianMs", ...}, "ghost": {"medianMs", ...}, "measured", ...}.
 
 Options:
   --layer SPEC         c=,n=,h=,w=,k=,s=,d= (k and d odd, s >= 2)
