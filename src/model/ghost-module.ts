@@ -46,12 +46,17 @@ export function ghostModuleSpec(path: string, inC: number, outC: number, o: Ghos
  * a new leading axis (two block copies), then one transpose interleaves them per pixel; where
  * the parts differ in width (s > 2, or n odd) each is zero-padded to the full width and the two
  * are added. Both are pure data movement (adding zeros is exact): the same bits as 'concat'.
- * `ghostlab bench --layer` times the two; on GhostNet 1.0x at 224 'transpose' takes about 13 %
- * (V1) and 11 % (V2) off the wasm inference time.
+ * `ghostlab bench --layer` times the two; on GhostNet 1.0x at 224 'transpose' (on the 28×28
+ * and larger maps) takes about 13 % (V1) and 11 % (V2) off the wasm inference time.
  */
 export type ChannelJoin = 'concat' | 'transpose';
 
-export const preferredJoin = (): ChannelJoin => (tf.getBackend() === 'wasm' ? 'transpose' : 'concat');
+/** Below about 20×20 pixels the loop is short and the extra kernel launches cost more than it. */
+const TRANSPOSE_MIN_PIXELS = 400;
+
+/** The join the models use for maps of `pixels` = N·H·W positions on the current backend. */
+export const preferredJoin = (pixels: number): ChannelJoin =>
+  tf.getBackend() === 'wasm' && pixels > TRANSPOSE_MIN_PIXELS ? 'transpose' : 'concat';
 
 /** [x1, x2] along channels, cut to outC: the official concat-then-slice, slicing x2 first. */
 export function joinMaps(x1: tf.Tensor4D, x2: tf.Tensor4D, outC: number, how: ChannelJoin): tf.Tensor4D {
@@ -66,15 +71,18 @@ export function joinMaps(x1: tf.Tensor4D, x2: tf.Tensor4D, outC: number, how: Ch
   return tf.add(tf.pad(x1, [[0, 0], [0, 0], [0, 0], [0, keep]]), tf.pad(ghost, [[0, 0], [0, 0], [0, 0], [m, 0]]));
 }
 
-/** Taps: `<path>.intrinsic`, `<path>.ghost`, (V2) `<path>.ungated` and `.attn.*`, `<path>`. */
-export function ghostModule(x: tf.Tensor4D, m: GhostModuleSpec, ops: Ops, join: ChannelJoin = preferredJoin()): tf.Tensor4D {
+/**
+ * Taps: `<path>.intrinsic`, `<path>.ghost`, (V2) `<path>.ungated` and `.attn.*`, `<path>`.
+ * `join` defaults to the preferred one for the map size (the benchmark overrides it).
+ */
+export function ghostModule(x: tf.Tensor4D, m: GhostModuleSpec, ops: Ops, join?: ChannelJoin): tf.Tensor4D {
   const x1 = ops.convBn(x, m.primary);
   ops.tap(`${m.path}.intrinsic`, x1);
   let out = x1;
   if (m.cheap) {
     const x2 = cheapOperation(x1, m.cheap, ops);
     ops.tap(`${m.path}.ghost`, x2);
-    out = joinMaps(x1, x2, m.outC, join);
+    out = joinMaps(x1, x2, m.outC, join ?? preferredJoin(x1.shape[0] * x1.shape[1] * x1.shape[2]));
   }
   if (m.attention) {
     ops.tap(`${m.path}.ungated`, out);

@@ -16,7 +16,7 @@ const ghostlab = (args: string[]) => runAsync(process.execPath, [join(ROOT, 'bin
 
 describe('ghostlab bench --layer', () => {
   it('--json: medians, and the theoretical speed-up equals the calculator’s r_s', async () => {
-    const layer = { c: 24, n: 40, h: 10, w: 12, k: 3, s: 3, d: 5 };
+    const layer = { c: 24, n: 40, h: 24, w: 20, k: 3, s: 3, d: 5 };
     const spec = Object.entries(layer).map(([k, v]) => `${k}=${v}`).join(',');
     const r = await ghostlab(['bench', '--layer', spec, '--json', '--runs', '3', '--warmup', '1']);
     expect(r.code, r.stderr).toBe(0);
@@ -33,10 +33,19 @@ describe('ghostlab bench --layer', () => {
     }
     expect(j.measured).toBeCloseTo(j.conv.medianMs / j.ghost.medianMs, 12);
     expect(j.efficiency).toBeCloseTo(j.measured / j.theoretical, 12);
-    // On wasm the models join maps with compiled kernels; the bench times tf.concat alongside.
+    // On wasm the models join large maps with compiled kernels; the bench times tf.concat alongside.
     expect(j.ghost.join).toBe('transpose');
     expect(j.before.join).toBe('concat');
     expect(j.before.ghost.medianMs).toBeGreaterThan(0);
+    expect(j.before.measured).toBeCloseTo(j.conv.medianMs / j.before.ghost.medianMs, 12);
+  });
+
+  it('small maps keep tf.concat on wasm: nothing to compare', async () => {
+    const r = await ghostlab(['bench', '--layer', 'c=8,n=8,h=7,w=7', '--json', '--runs', '2', '--warmup', '0']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.ghost.join).toBe('concat');
+    expect(j.before).toBeNull();
   });
 
   it('symbols left out take the calculator’s defaults; the table names the layer and r_s', async () => {

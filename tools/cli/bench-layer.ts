@@ -115,8 +115,8 @@ export interface LayerBench {
   measuredCpu: number;
   /** measured / theoretical. */
   efficiency: number;
-  /** Where the backend's preferred join is not tf.concat: the module with tf.concat (the
-   *  implementation before the pad-add join), timed in the same run. */
+  /** Where the models' join for this backend and map size is not tf.concat: the module with
+   *  tf.concat (the implementation before the compiled-kernel join), timed in the same run. */
   before: { join: ChannelJoin; ghost: LayerTiming; measured: number; measuredCpu: number } | null;
 }
 
@@ -125,7 +125,7 @@ export async function benchLayer(g: GhostInputs, backend: string, runs: number, 
   const common = { kernel: g.k, relu: true, attention: false };
   const convSpec = ghostModuleSpec('conv', g.c, g.n, { ...common, ratio: 1, dwSize: 0, plain: true });
   const ghostSpec = ghostModuleSpec('ghost', g.c, g.n, { ...common, ratio: g.s, dwSize: g.d, plain: false });
-  const join = preferredJoin();
+  const join = preferredJoin(g.h * g.w);
   const modules = [build(convSpec, 1, join), build(ghostSpec, 2, join)];
   if (join !== 'concat') modules.push({ ...modules[1]!, join: 'concat' });
   // Stride 1 and k//2 padding: the output is h'×w' when the input is.
