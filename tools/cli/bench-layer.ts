@@ -10,14 +10,13 @@ import { foldWeights } from '../../src/model/fold.js';
 import { ghostModule, ghostModuleSpec, preferredJoin, type ChannelJoin } from '../../src/model/ghost-module.js';
 import { foldedOps, type TensorMap } from '../../src/model/ops.js';
 import { ghostUnits, type GhostModuleSpec } from '../../src/model/spec.js';
-import { GHOST_DEFAULTS, ghostModuleCost, type GhostInputs } from '../../src/model/theory.js';
+import { GHOST_DEFAULTS, GHOST_LIMITS, ghostModuleCost, type GhostInputs } from '../../src/model/theory.js';
 import { randomWeights } from '../../src/model/weights.js';
 import { spread, type Spread } from '../stats.js';
 import { CliError } from './args.js';
 
 /** Largest tensor (input, output or kernel) the bench allocates, in floats: 256 MB each. */
 const MAX_FLOATS = 64 * 1024 * 1024;
-const MAX_VALUE: Record<keyof GhostInputs, number> = { c: 8192, n: 8192, h: 4096, w: 4096, k: 15, s: 64, d: 15 };
 
 /** The --layer symbols, in the order of the usage line. */
 const LAYER_ORDER = ['c', 'n', 'h', 'w', 'k', 's', 'd'] as const satisfies readonly (keyof GhostInputs)[];
@@ -44,10 +43,12 @@ export function parseLayer(text: string): GhostInputs {
     const k = key as keyof GhostInputs;
     if (!/^\d+$/.test(raw)) throw new CliError(`--layer: ${k} must be a positive integer (got '${raw}')`);
     const v = Number(raw);
-    if (v < 1 || v > MAX_VALUE[k]) throw new CliError(`--layer: ${k} must be between 1 and ${MAX_VALUE[k]} (got ${raw})`);
+    // The calculator's ranges (its lower bounds are all 1; s = 1 is refused below).
+    if (v < 1 || v > GHOST_LIMITS[k].max) throw new CliError(`--layer: ${k} must be between 1 and ${GHOST_LIMITS[k].max} (got ${raw})`);
     g[k] = v;
   }
-  // PyTorch pads k//2: only odd kernels keep the map size, which concatenation needs.
+  // PyTorch pads k//2: only odd kernels keep the map size h'×w' (and the cheap operation's output
+  // must match the primary conv's to be joined).
   if (g.k % 2 === 0) throw new CliError(`--layer: k must be odd (got ${g.k})`);
   if (g.d % 2 === 0) throw new CliError(`--layer: d must be odd (got ${g.d})`);
   if (g.s < 2) throw new CliError(`--layer: s must be at least 2 (s = 1 has no ghost maps; got ${g.s})`);
