@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { GhostNetModel, ghostnetCost, resolveConfig } from '../src/model/index.js';
-import { bool, int, parseArgs } from './cli/args.js';
+import { bool, CliError, int, parseArgs } from './cli/args.js';
 import { useBackend } from './cli/backend.js';
 import { benchWeights, timeInference } from './cli/bench.js';
 import { spread, type Spread } from './stats.js';
@@ -176,5 +176,5 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   process.stderr.write(`bench:compare: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
+  process.exit(e instanceof CliError ? 2 : 1);
 });
