@@ -3,10 +3,10 @@
  * with σ = sqrt(var + eps). Done in float64 on the host, once.
  */
 import { BN_EPS } from './ops.js';
-import { netUnits, type NetSpec } from './spec.js';
-import type { WeightSet } from './weights.js';
+import type { NetSpec, Unit } from './spec.js';
+import { unitsOf, type WeightSet } from './weights.js';
 
-export function foldWeights(spec: NetSpec, ws: WeightSet): WeightSet {
+export function foldWeights(spec: NetSpec | readonly Unit[], ws: WeightSet): WeightSet {
   const out: WeightSet = new Map();
   const need = (name: string) => {
     const w = ws.get(name);
@@ -14,7 +14,7 @@ export function foldWeights(spec: NetSpec, ws: WeightSet): WeightSet {
     return w;
   };
   const copy = (name: string) => out.set(name, need(name));
-  for (const u of netUnits(spec)) {
+  for (const u of unitsOf(spec)) {
     if (u.type === 'conv') {
       copy(`${u.conv.name}.weight`);
       if (u.conv.bias) copy(`${u.conv.name}.bias`);

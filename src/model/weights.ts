@@ -54,9 +54,14 @@ function unitEntries(u: Unit): ParamEntry[] {
   return [...convEntries(u.convBn.conv), vec('weight', true), vec('bias', true), vec('running_mean', false), vec('running_var', false)];
 }
 
-/** Every tensor the net needs (parameters and BN running stats), in state_dict order. */
-export function paramEntries(spec: NetSpec): ParamEntry[] {
-  return netUnits(spec).flatMap(unitEntries);
+/** Every tensor the net (or a list of units, e.g. one module) needs, in state_dict order. */
+export function paramEntries(spec: NetSpec | readonly Unit[]): ParamEntry[] {
+  return unitsOf(spec).flatMap(unitEntries);
+}
+
+/** A whole net's units, or the given units (a single layer for the benchmark). */
+export function unitsOf(spec: NetSpec | readonly Unit[]): readonly Unit[] {
+  return 'stem' in spec ? netUnits(spec) : spec;
 }
 
 export const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -135,7 +140,7 @@ export function mulberry32(seed: number): () => number {
  * Random weights with random BatchNorm statistics: He-scaled kernels, gamma in [0.5, 1.5],
  * small shifts and means, variances in [0.5, 1.5], so activations stay in a sane range.
  */
-export function randomWeights(spec: NetSpec, seed = 0): WeightSet {
+export function randomWeights(spec: NetSpec | readonly Unit[], seed = 0): WeightSet {
   const rnd = mulberry32(seed);
   const uniform = (lo: number, hi: number) => lo + (hi - lo) * rnd();
   const ws: WeightSet = new Map();
