@@ -7,9 +7,11 @@
 import { drawGridHeatmap, type GridHeatmapHandle } from '../../viz/grid-heatmap';
 import { formatCount } from '../../viz/network-strip';
 import type { GridCellInfo } from '../../lib/shipped-models';
+import { nearestAllowed, pageParams } from '../../lib/page-params';
 import { role, type Panel } from './context';
 import { switchModel } from './models';
 
+export const S_VALUES = [2, 3, 4, 5] as const;
 export const D_VALUES = [1, 3, 5, 7] as const;
 export const gridId = (s: number, d: number) => `ghostnet-fmnist-s${s}-d${d}`;
 
@@ -90,10 +92,35 @@ export const gridPanel: Panel = (el, ctx) => {
   });
   const offShow = state.subscribe(['s', 'd', 'model'], show);
   show();
+
+  // In a chapter, s and d are one value per page: the calculator and the explorer move these
+  // sliders (and the live model), and these sliders move them. The lab page keeps its own URL.
+  const offPage: (() => void)[] = [];
+  if (!ctx.full) {
+    const page = pageParams();
+    const me = {};
+    const follow = ({ s, d }: { s: number; d: number }) => {
+      const cs = nearestAllowed(s, S_VALUES);
+      const cd = nearestAllowed(d, D_VALUES);
+      if (cs !== state.get().s || cd !== state.get().d || state.get().model !== gridId(cs, cd)) void choose(cs, cd);
+    };
+    offPage.push(page.subscribe(follow, me));
+    offPage.push(
+      state.subscribe(['s', 'd'], (st) => {
+        if (st.model === gridId(st.s, st.d)) page.set({ s: st.s, d: st.d }, me);
+      }),
+    );
+    // Start on the page's cell once the first model is in.
+    const offFirst = state.subscribe(['model'], () => {
+      offFirst();
+      follow(page.get());
+    });
+  }
   return {
     destroy: () => {
       offModel();
       offShow();
+      offPage.forEach((off) => off());
       chart.destroy();
     },
   };
