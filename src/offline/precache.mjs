@@ -21,7 +21,7 @@ export function isPrecached(path) {
   if (path.startsWith('_astro/')) return !OLD_FONT.test(path);
   if (path.startsWith('samples/')) return true;
   if (path.startsWith('weights/')) return !GRID_CELL.test(path);
-  return path === 'theme.js' || path === 'favicon.svg';
+  return path === 'theme.js' || path === 'toc-collapse.js' || path === 'favicon.svg';
 }
 
 /**

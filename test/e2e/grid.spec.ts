@@ -36,7 +36,7 @@ for (const lang of ['en', 'zh'] as const) {
     const target = shipped.find((r) => r.d === d0 && r.s !== s0)!;
     await panel.locator('[data-role="grid-s"]').fill(String(target.s));
     await ready(page, target.model);
-    expect(new URL(page.url()).searchParams.get('s')).toBe(String(target.s));
+    await expect.poll(() => new URL(page.url()).searchParams.get('s') ?? '2').toBe(String(target.s));
     await expect(page.locator('[data-role="layer"]')).toHaveValue('blocks.3.0.ghost1');
     expect((await status(page)).numTensors).toBe(baseline);
     const intrinsic = await page.locator('.gv-cell[data-group="intrinsic"]').count();

@@ -153,7 +153,7 @@ export function ghostModuleBox(x: number, y: number, w: number, title: Text, nam
     },
     {
       x: x + 16 + chipW, y: chipY, w: chipW, h: 30, term: 'ghost', maps: ['ghost', 'ghost'],
-      lines: [{ en: 'ghosts', zh: '幻影图' }], label: { en: `ghost maps of ${name.en}`, zh: `${name.zh} 的幻影特征图` },
+      lines: [{ en: 'ghosts', zh: '幻影' }], label: { en: `ghost maps of ${name.en}`, zh: `${name.zh} 的幻影特征图` },
     },
   ];
 }
