@@ -38,6 +38,7 @@ export const backendPanel: Panel = (el, ctx) => {
 function reportBackend(ctx: LabContext, choice: BackendChoice): void {
   const { notices, t } = ctx;
   setStatus({ backend: choice.name });
+  if (choice.softwareRenderer) notices.notice(t.autoWasm(choice.softwareRenderer));
   if (choice.name === 'webgl' && softwareWebgl() && ctx.full) notices.notice(t.softwareWebgl);
   for (const f of choice.fallbacks) {
     notices.notice(

@@ -31,6 +31,8 @@ tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
 
 export interface BackendChoice {
   name: BackendName;
+  /** Set when "automatic" passed over WebGL because it is drawn by the CPU: the renderer's name. */
+  softwareRenderer?: string;
   /** Why the preferred backends were not used, in order; empty when the first choice worked. */
   fallbacks: { backend: BackendName; reason: string }[];
 }
@@ -40,7 +42,11 @@ export interface BackendChoice {
  * was forced (?backend=...) and fails still falls back, and the reason is reported.
  */
 export async function startBackend(preferred: BackendName | null, exclude: BackendName[] = []): Promise<BackendChoice> {
-  const order = preferred ? [preferred, ...BACKENDS.filter((b) => b !== preferred)] : [...BACKENDS];
+  // "Automatic" on a software WebGL (SwiftShader, llvmpipe) starts with WebAssembly: there the
+  // shaders compile on the CPU and wasm is ready several times sooner. ?backend=webgl still forces it.
+  const software = preferred ? null : softwareRenderer();
+  const first = preferred ?? (software ? 'wasm' : null);
+  const order = first ? [first, ...BACKENDS.filter((b) => b !== first)] : [...BACKENDS];
   const fallbacks: BackendChoice['fallbacks'] = [];
   for (const name of order) {
     if (exclude.includes(name)) continue;
@@ -49,7 +55,7 @@ export async function startBackend(preferred: BackendName | null, exclude: Backe
       await tf.ready();
       if (!ok || tf.getBackend() !== name) throw new Error('the backend did not initialise');
       if (name === 'webgl') checkWebgl();
-      return { name, fallbacks };
+      return { name, fallbacks, ...(software && name !== 'webgl' ? { softwareRenderer: software } : {}) };
     } catch (err) {
       fallbacks.push({ backend: name, reason: err instanceof Error ? err.message : String(err) });
     }
@@ -71,6 +77,17 @@ export function softwareWebgl(): boolean {
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
   return /swiftshader|llvmpipe|software/i.test(renderer);
+}
+
+/** The renderer's name when a probe WebGL context is software-rendered, else null (no DOM: null). */
+export function softwareRenderer(): string | null {
+  if (typeof document === 'undefined') return null;
+  const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+  if (!gl) return null;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|software/i.test(renderer) ? renderer : null;
 }
 
 function checkWebgl(): void {

@@ -61,7 +61,26 @@ export async function galleryPanel(el: HTMLElement, ctx: LabContext): Promise<Ga
         return b;
       }),
     );
+    rove();
   };
+
+  // One Tab stop for the whole gallery (the chosen sample, else the first); arrows move inside it.
+  const rove = (focus?: HTMLElement) => {
+    const items = [...grid.querySelectorAll<HTMLElement>('[data-sample]')];
+    const current = focus ?? items.find((b) => b.getAttribute('aria-selected') === 'true') ?? items[0];
+    for (const b of items) b.tabIndex = b === current ? 0 : -1;
+    focus?.focus();
+  };
+  grid.addEventListener('keydown', (e) => {
+    const items = [...grid.querySelectorAll<HTMLElement>('[data-sample]')];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    if (at < 0) return;
+    const perRow = Math.max(1, Math.round(grid.clientWidth / Math.max(1, items[0]!.offsetWidth + 6)));
+    const step: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: perRow, ArrowUp: -perRow, Home: -at, End: items.length - 1 - at };
+    if (!(e.key in step)) return;
+    e.preventDefault();
+    rove(items[Math.min(items.length - 1, Math.max(0, at + step[e.key]!))]);
+  });
 
   const select = async (i: number): Promise<void> => {
     const s = samples[i];
@@ -87,6 +106,7 @@ export async function galleryPanel(el: HTMLElement, ctx: LabContext): Promise<Ga
   });
   const off = state.subscribe(['image', 'sample'], () => {
     for (const b of grid.querySelectorAll<HTMLElement>('[data-sample]')) b.setAttribute('aria-selected', String(isChosen(Number(b.dataset.sample))));
+    if (!grid.contains(document.activeElement)) rove();
   });
 
   if (state.get().sample >= samples.length) state.update({ sample: 0 });

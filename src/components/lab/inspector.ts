@@ -116,7 +116,12 @@ export function drawInspector(
       const data = { data: k.kernels[j]!, height: d, width: d };
       if (kernelView) kernelView.update(data);
       else kernelView = drawKernel(kernelBox, data, { cellSize: d > 5 ? 24 : 34, format: (v) => v.toFixed(2), strings: { ariaLabel: t.kernel } });
-      kernelText.textContent = `${t.kernelOf(j, k.source[j]!)}; ${t.bn(k.bnScale[j]!.toFixed(2), k.bnShift[j]!.toFixed(2))}`;
+      // One BN, its shift with its own sign; for d = 1 the kernel is a single weight, so show the product.
+      const shift = k.bnShift[j]!;
+      const sign = shift < 0 ? '−' : '+';
+      const parts = [t.kernelOf(j, k.source[j]!), t.bn(k.bnScale[j]!.toFixed(2), sign, Math.abs(shift).toFixed(2))];
+      if (d === 1) parts.push(t.effective((k.bnScale[j]! * k.kernels[j]![0]!).toFixed(3), sign, Math.abs(shift).toFixed(2)));
+      kernelText.textContent = parts.join('; ');
       if (!kernelText.isConnected) kernelBox.append(kernelText);
     };
 
