@@ -194,13 +194,12 @@ for (const viewport of [{ width: 1280, height: 900 }, PHONE]) {
           await expect(current).toHaveCount(1);
           await expect(current).toHaveAttribute('href', `#${id}`);
         }
-        // Keyboard scrolling moves the mark too: End reaches the last section, Home clears it.
-        // (Pressed again while polling: the embedded lab may still grow the page.)
-        await page.locator('article h1').click();
-        const after = (key: string) => async () => {
-          // The key goes to the page itself (the embedded lab may have taken focus meanwhile).
-          await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-          await page.keyboard.press(key);
+        // The very bottom marks the last section, the very top clears the mark. (Scrolled again
+        // while polling: the embedded labs may still grow the page. The page is scrolled directly,
+        // not by Home/End keys, which a focused live figure may take for itself.)
+        const after = (edge: string) => async () => {
+          await page.evaluate((e) => window.scrollTo(0, e === 'End' ? document.documentElement.scrollHeight : 0), edge);
+          await page.waitForTimeout(100);
           return (await current.count()) ? await current.getAttribute('href') : null;
         };
         await expect.poll(after('End'), { timeout: 30_000 }).toBe(`#${ids[ids.length - 1]}`);

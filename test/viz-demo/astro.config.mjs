@@ -10,7 +10,8 @@ export default defineConfig({
   // Its own root, so its generated types (.astro/) never touch the course's.
   root: here('.'),
   srcDir: here('.'),
-  publicDir: here('./public'),
+  // The course's own public files (the theme script the layout loads, fonts).
+  publicDir: here('../../public'),
   outDir: process.env.VIZ_DEMO_OUT_DIR ?? here('../../node_modules/.cache/ghostlab-viz-demo'),
   cacheDir: here('../../node_modules/.cache/ghostlab-viz-demo-vite'),
   base: '/__test__/',
