@@ -124,7 +124,9 @@ def main():
                          f"{', '.join(pct(a) for a in c['accuracies'])} | {100 * c['spread']:.2f} pp |")
         lines += ["", f"Noise band used on the site: ±{100 * noise['band'] / 2:.2f} pp around a cell's accuracy "
                       f"(half the largest spread measured); pooled standard deviation {100 * noise['pooledStd']:.2f} pp. "
-                      "Two cells closer than the full band are not told apart by this grid.", ""]
+                      f"Measured on {len(noise['cells'])} cell(s) with {sum(len(c['accuracies']) for c in noise['cells'])} runs in all: "
+                      "so few runs give a rough and probably low estimate. Two cells closer than the full band are "
+                      "not told apart by this grid.", ""]
     else:
         lines += ["Run-to-run noise: not measured yet (extra seeds pending).", ""]
     for axis, title in (("d", "Effect of d (s = 2)"), ("s", "Effect of s (d = 3)")):
@@ -167,7 +169,8 @@ def noise_band(rows):
         return {"cells": [], "band": None, "pooledStd": None}
     pooled = (sum(c["std"] ** 2 * (len(c["accuracies"]) - 1) for c in cells) /
               sum(len(c["accuracies"]) - 1 for c in cells)) ** 0.5
-    return {"cells": cells, "band": max(c["spread"] for c in cells), "pooledStd": pooled}
+    return {"cells": cells, "band": max(c["spread"] for c in cells), "pooledStd": pooled,
+            "runs": sum(len(c["accuracies"]) for c in cells)}
 
 
 if __name__ == "__main__":

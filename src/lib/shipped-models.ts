@@ -74,6 +74,8 @@ export interface AblationGrid {
   cells: GridCellInfo[];
   /** Largest seed-to-seed spread measured (a fraction), or null when no cell has several seeds yet. */
   band: number | null;
+  /** How many training runs the band was measured from. */
+  noiseRuns: number;
   epochs: number | null;
 }
 
@@ -91,5 +93,5 @@ export function ablationGrid(): AblationGrid | null {
     macs: r.macs,
     seeds: (r.seeds as GridCellInfo['seeds'] | undefined) ?? [],
   }));
-  return { cells, band: j.noise?.band ?? null, epochs: j.recipe?.epochs ?? null };
+  return { cells, band: j.noise?.band ?? null, noiseRuns: j.noise?.runs ?? 0, epochs: j.recipe?.epochs ?? null };
 }
