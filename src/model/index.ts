@@ -73,3 +73,4 @@ export {
   type WeightTensor,
 } from './weights.js';
 export { ghostModules, type NetSpec, type BottleneckSpec, type GhostModuleSpec, type DfcAttentionSpec, type SqueezeExciteSpec, type ConvSpec, type ConvBnSpec } from './spec.js';
+export { cosineSimilarity, ghostResemblance, type GhostResemblance } from './resemblance.js';

@@ -8,23 +8,8 @@ import { format as d3format, select } from 'd3';
 import { colourLUT, defaultScheme, domainsByMode, paintValues, type ColourDomain, type Interpolator, type ScaleKind, type SchemeName } from './colour-scale';
 import { blitImageData, injectStyle, paintMap, prepareCanvas, thumbSize, watchPixelRatio, type MapData } from './feature-grid';
 
-/** Cosine similarity of two equal-length vectors; 0 when either is all zeros; non-finite values count as 0. */
-export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new RangeError(`lengths differ: ${a.length} vs ${b.length}`);
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = Number.isFinite(a[i]) ? a[i] : 0;
-    const y = Number.isFinite(b[i]) ? b[i] : 0;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  if (na === 0 || nb === 0) return 0;
-  const s = dot / Math.sqrt(na * nb);
-  return s > 1 ? 1 : s < -1 ? -1 : s;
-}
+// One cosine for the whole site: the model library's (plain arrays in, a number out).
+export { cosineSimilarity } from '../model/resemblance';
 
 /**
  * The n × n matrix (row-major Float32Array) of cosine similarities between n maps of equal size.

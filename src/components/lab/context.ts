@@ -41,7 +41,7 @@ export interface PanelHandle {
   destroy?(): void;
 }
 
-export type Failure = 'model' | 'sample' | 'run' | 'start';
+export type Failure = 'model' | 'sample' | 'run' | 'start' | 'compare';
 
 export interface Notices {
   /** The one-line status ("Loading…", "Ready"). */

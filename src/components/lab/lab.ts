@@ -5,6 +5,7 @@
  * Adding a panel means writing its module and listing it here; no panel knows another.
  */
 import { backendPanel, startBackend } from './backend-panel';
+import { comparePanel } from './compare-panel';
 import type { LabConfig, LabContext, PanelHandle } from './context';
 import { installDebug } from './debug';
 import { drawPanel } from './draw-panel';
@@ -52,6 +53,7 @@ export async function mountLab(root: HTMLElement): Promise<void> {
     modelPanel(root, ctx),
     gridPanel(root, ctx),
     modelCard(root, ctx),
+    comparePanel(root, ctx),
     backendPanel(root, ctx),
     inputTabs(root, ctx),
     uploadPanel(root, ctx),

@@ -58,44 +58,12 @@ export class LabSession {
   }
 
   /**
-   * Fetches model.json and its shards (reporting bytes as they arrive) and builds the model. The
-   * current model stays in place until the new one is built, so a failed load changes nothing.
+   * Loads a model (see `fetchModel`) and makes it the session's model. The current model stays in
+   * place until the new one is built, so a failed load changes nothing.
    */
   async load(url: string, progress?: Progress): Promise<GhostNetModel> {
     const started = performance.now();
-    const base = new URL(url, location.href);
-    const res = await fetch(base.href);
-    if (!res.ok) throw new Error(`cannot fetch ${base.pathname}: HTTP ${res.status}`);
-    const modelJson = checkModelJson(await res.json());
-    const paths = modelJson.weightsManifest.flatMap((g) => g.paths);
-    let loaded = 0;
-    const sizes = await Promise.all(paths.map((p) => fetch(new URL(p, base).href).then((r) => ({ r, p }))));
-    const total = sizes.reduce((a, { r }) => a + Number(r.headers.get('content-length') ?? 0), 0) || null;
-    const shards = await Promise.all(
-      sizes.map(async ({ r, p }) => {
-        if (!r.ok || !r.body) throw new Error(`cannot fetch weights shard ${p}: HTTP ${r.status}`);
-        const reader = r.body.getReader();
-        const chunks: Uint8Array[] = [];
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          chunks.push(value);
-          loaded += value.byteLength;
-          progress?.(loaded, total);
-        }
-        const out = new Uint8Array(chunks.reduce((a, c) => a + c.byteLength, 0));
-        let o = 0;
-        for (const c of chunks) {
-          out.set(c, o);
-          o += c.byteLength;
-        }
-        return out;
-      }),
-    );
-    // Group shards back by manifest group, as fromArtifacts expects.
-    let k = 0;
-    const grouped = modelJson.weightsManifest.map((g) => g.paths.map(() => shards[k++]!));
-    const model = fromArtifacts(modelJson, grouped);
+    const model = await fetchModel(url, progress);
     if (this.model) this.loadStartedAt = started;
     this.replaceModel(model);
     return model;
@@ -108,46 +76,13 @@ export class LabSession {
   }
 
   /** Runs the fast (BatchNorm-folded) path on one NHWC input; times it to the last byte read back. */
-  async infer(input: Float32Array): Promise<InferenceResult> {
-    const model = this.need();
-    const [h, w, c] = model.inputShape;
-    const t0 = performance.now();
-    const x = tf.tensor4d(input, [1, h, w, c]);
-    let logits: tf.Tensor2D | null = null;
-    try {
-      logits = model.logits(x);
-      const data = (await logits.data()) as Float32Array;
-      const ms = performance.now() - t0;
-      return { logits: Float32Array.from(data), probs: softmax(data), ms };
-    } finally {
-      x.dispose();
-      logits?.dispose();
-    }
+  infer(input: Float32Array): Promise<InferenceResult> {
+    return inferOn(this.need(), input);
   }
 
   /** The named taps of the inspection path (unfolded, like PyTorch's eval) as plain arrays. */
-  async inspect(input: Float32Array, taps: readonly string[]): Promise<Map<string, TapData>> {
-    const model = this.need();
-    const [h, w, c] = model.inputShape;
-    const known = new Set(model.tapNames);
-    const wanted = [...new Set(taps)].filter((t) => known.has(t));
-    const x = tf.tensor4d(input, [1, h, w, c]);
-    try {
-      const r = model.inspect(x, wanted);
-      try {
-        const out = new Map<string, TapData>();
-        await Promise.all(
-          [...r.taps].map(async ([name, t]) => {
-            out.set(name, { shape: t.shape.slice(1), data: (await t.data()) as Float32Array });
-          }),
-        );
-        return out;
-      } finally {
-        r.dispose();
-      }
-    } finally {
-      x.dispose();
-    }
+  inspect(input: Float32Array, taps: readonly string[]): Promise<Map<string, TapData>> {
+    return inspectOn(this.need(), input, taps);
   }
 
   /**
@@ -175,7 +110,94 @@ export class LabSession {
   }
 }
 
-function softmax(logits: ArrayLike<number>): Float32Array {
+/**
+ * Fetches model.json and its shards (reporting bytes as they arrive) and builds the model on the
+ * current backend. The caller owns the model (and disposes it).
+ */
+export async function fetchModel(url: string, progress?: Progress): Promise<GhostNetModel> {
+  const base = new URL(url, location.href);
+  const res = await fetch(base.href);
+  if (!res.ok) throw new Error(`cannot fetch ${base.pathname}: HTTP ${res.status}`);
+  const modelJson = checkModelJson(await res.json());
+  const paths = modelJson.weightsManifest.flatMap((g) => g.paths);
+  let loaded = 0;
+  const sizes = await Promise.all(paths.map((p) => fetch(new URL(p, base).href).then((r) => ({ r, p }))));
+  const total = sizes.reduce((a, { r }) => a + Number(r.headers.get('content-length') ?? 0), 0) || null;
+  const shards = await Promise.all(
+    sizes.map(async ({ r, p }) => {
+      if (!r.ok || !r.body) throw new Error(`cannot fetch weights shard ${p}: HTTP ${r.status}`);
+      const reader = r.body.getReader();
+      const chunks: Uint8Array[] = [];
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        loaded += value.byteLength;
+        progress?.(loaded, total);
+      }
+      const out = new Uint8Array(chunks.reduce((a, c) => a + c.byteLength, 0));
+      let o = 0;
+      for (const c of chunks) {
+        out.set(c, o);
+        o += c.byteLength;
+      }
+      return out;
+    }),
+  );
+  // Group shards back by manifest group, as fromArtifacts expects.
+  let k = 0;
+  const grouped = modelJson.weightsManifest.map((g) => g.paths.map(() => shards[k++]!));
+  return fromArtifacts(modelJson, grouped);
+}
+
+/** Runs `model`'s fast (BatchNorm-folded) path on one NHWC input; timed to the last byte read back. */
+export async function inferOn(model: GhostNetModel, input: Float32Array): Promise<InferenceResult> {
+  const [h, w, c] = model.inputShape;
+  const t0 = performance.now();
+  const x = tf.tensor4d(input, [1, h, w, c]);
+  let logits: tf.Tensor2D | null = null;
+  try {
+    logits = model.logits(x);
+    const data = (await logits.data()) as Float32Array;
+    const ms = performance.now() - t0;
+    return { logits: Float32Array.from(data), probs: softmax(data), ms };
+  } finally {
+    x.dispose();
+    logits?.dispose();
+  }
+}
+
+/** `model`'s named taps on the inspection path (unfolded, like PyTorch's eval) as plain arrays. */
+export async function inspectOn(model: GhostNetModel, input: Float32Array, taps: readonly string[]): Promise<Map<string, TapData>> {
+  const [h, w, c] = model.inputShape;
+  const known = new Set(model.tapNames);
+  const wanted = [...new Set(taps)].filter((t) => known.has(t));
+  const x = tf.tensor4d(input, [1, h, w, c]);
+  try {
+    const r = model.inspect(x, wanted);
+    try {
+      const out = new Map<string, TapData>();
+      await Promise.all(
+        [...r.taps].map(async ([name, t]) => {
+          out.set(name, { shape: t.shape.slice(1), data: (await t.data()) as Float32Array });
+        }),
+      );
+      return out;
+    } finally {
+      r.dispose();
+    }
+  } finally {
+    x.dispose();
+  }
+}
+
+/** `model` again on the current backend, from the weights it keeps on the CPU (after a backend change). */
+export function rebuildOn(model: GhostNetModel): GhostNetModel {
+  safely(() => model.dispose());
+  return new GhostNetModel(model.config, model.getWeights());
+}
+
+export function softmax(logits: ArrayLike<number>): Float32Array {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]!);
   const out = new Float32Array(logits.length);

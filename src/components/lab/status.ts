@@ -20,6 +20,16 @@ export interface LabStatus {
   layer: string | null;
   /** Why the page is not ready, in one sentence, or null. */
   error: string | null;
+  /** The compare view's second model and what it gave, or null when nothing is compared. */
+  compare: CompareStatus | null;
+}
+
+export interface CompareStatus {
+  modelId: string;
+  layer: string;
+  prediction: { index: number; label: string; p: number };
+  /** Mean cosine similarity of each ghost with its own source (null where the layer has no ghosts). */
+  ghostSourceSimilarity: number | null;
 }
 
 const state: LabStatus = {
@@ -33,6 +43,7 @@ const state: LabStatus = {
   firstInferenceMs: null,
   layer: null,
   error: null,
+  compare: null,
 };
 
 export function installStatus(): void {
