@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { cheapOperation, cheapOperationSpec } from './cheap-operation.js';
 import { dfcAttention, dfcAttentionSpec } from './dfc-attention.js';
+import { knockOut } from './knockout.js';
 import type { Ops } from './ops.js';
 import { conv, convBn, type GhostModuleSpec } from './spec.js';
 
@@ -80,7 +81,8 @@ export function ghostModule(x: tf.Tensor4D, m: GhostModuleSpec, ops: Ops, join?:
   ops.tap(`${m.path}.intrinsic`, x1);
   let out = x1;
   if (m.cheap) {
-    const x2 = cheapOperation(x1, m.cheap, ops);
+    const made = cheapOperation(x1, m.cheap, ops);
+    const x2 = ops.knockout?.path === m.path ? knockOut(x1, made, ops.knockout.mode, m.ratio) : made;
     ops.tap(`${m.path}.ghost`, x2);
     out = joinMaps(x1, x2, m.outC, join ?? preferredJoin(x1.shape[0] * x1.shape[1] * x1.shape[2]));
   }

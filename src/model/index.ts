@@ -74,3 +74,4 @@ export {
 } from './weights.js';
 export { ghostModules, type NetSpec, type BottleneckSpec, type GhostModuleSpec, type DfcAttentionSpec, type SqueezeExciteSpec, type ConvSpec, type ConvBnSpec } from './spec.js';
 export { cosineSimilarity, ghostResemblance, type GhostResemblance } from './resemblance.js';
+export { knockOut, type Knockout, type KnockoutMode } from './knockout.js';

@@ -8,6 +8,7 @@ import { resolveConfig, validateConfig, type ConfigOverrides, type GhostNetConfi
 import { foldWeights } from './fold.js';
 import { buildSpec, forward } from './ghostnet.js';
 import { mapCheckpoint, type CheckpointTensor } from './key-map.js';
+import type { Knockout } from './knockout.js';
 import { describeLayers, tapNames, type LayerInfo } from './layers.js';
 import {
   checkModelJson,
@@ -122,10 +123,16 @@ export class GhostNetModel {
     }
   }
 
-  /** Logits [N, classes] through the folded, fused path. The caller disposes the result. */
-  logits(input: ModelInput): tf.Tensor2D {
+  /**
+   * Logits [N, classes] through the folded, fused path. The caller disposes the result.
+   * `knockout` replaces one Ghost module's ghost maps (zeros, or copies of their sources).
+   */
+  logits(input: ModelInput, opts: { knockout?: Knockout } = {}): tf.Tensor2D {
     const w = this.live();
-    return this.withInput(input, (x) => tf.tidy(() => forward(this.spec, x, foldedOps(w))));
+    if (opts.knockout && !ghostModules(this.spec).some((m) => m.path === opts.knockout!.path && m.cheap)) {
+      throw new Error(`${opts.knockout.path} is not a Ghost module with ghost maps in this model`);
+    }
+    return this.withInput(input, (x) => tf.tidy(() => forward(this.spec, x, { ...foldedOps(w), knockout: opts.knockout })));
   }
 
   /** Logits, softmax probabilities and the top-k classes with labels, as plain arrays. */

@@ -5,6 +5,7 @@
  * code is written once against this interface.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Knockout } from './knockout.js';
 import type { ConvBnSpec, ConvSpec, LinearSpec } from './spec.js';
 
 export const BN_EPS = 1e-5;
@@ -17,6 +18,8 @@ export interface Ops {
   conv(x: tf.Tensor4D, c: ConvSpec, relu?: boolean): tf.Tensor4D;
   linear(x: tf.Tensor2D, l: LinearSpec): tf.Tensor2D;
   tap: TapFn;
+  /** One Ghost module whose ghost maps are replaced (the knock-out experiment, knockout.ts). */
+  knockout?: Knockout;
 }
 
 export type TensorMap = Map<string, tf.Tensor>;
