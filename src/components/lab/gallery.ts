@@ -6,7 +6,7 @@ import type { RgbaImage } from '../../model';
 import { role, type LabContext, type PanelHandle } from './context';
 import { className } from './strings';
 
-interface Sample {
+export interface Sample {
   file: string;
   label: number;
   index: number;
@@ -22,9 +22,7 @@ export interface GalleryHandle extends PanelHandle {
 /** Fetches the gallery's index and mounts it; resolves once the samples are listed. */
 export async function galleryPanel(el: HTMLElement, ctx: LabContext): Promise<GalleryHandle> {
   const { cfg, state, notices, t, full } = ctx;
-  const res = await fetch(`${cfg.base}/samples/index.json`);
-  if (!res.ok) throw new Error(`cannot fetch the sample gallery: HTTP ${res.status}`);
-  const { samples, classes } = (await res.json()) as { classes: string[]; samples: Sample[] };
+  const { samples, classes } = await fetchSamples(cfg.base);
   const grid = role(el, 'gallery')!;
   const filter = role<HTMLSelectElement>(el, 'class-filter');
   filter?.append(...classes.map((c, i) => new Option(className(c, cfg.lang), String(i))));
@@ -117,7 +115,14 @@ export async function galleryPanel(el: HTMLElement, ctx: LabContext): Promise<Ga
   return { select, destroy: off };
 }
 
-function loadImage(src: string): Promise<RgbaImage> {
+/** The gallery's index: the class names and every sample's file and true label. */
+export async function fetchSamples(base: string): Promise<{ classes: string[]; samples: Sample[] }> {
+  const res = await fetch(`${base}/samples/index.json`);
+  if (!res.ok) throw new Error(`cannot fetch the sample gallery: HTTP ${res.status}`);
+  return (await res.json()) as { classes: string[]; samples: Sample[] };
+}
+
+export function loadImage(src: string): Promise<RgbaImage> {
   return new Promise((resolve, reject) => {
     const img = new Image();
     img.onload = () => {

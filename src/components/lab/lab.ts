@@ -10,6 +10,7 @@ import type { LabConfig, LabContext, PanelHandle } from './context';
 import { installDebug } from './debug';
 import { drawPanel } from './draw-panel';
 import { galleryPanel } from './gallery';
+import { ghostClaimPanel } from './ghost-claim-panel';
 import { gridPanel } from './grid-panel';
 import { inputTabs } from './input-tabs';
 import { inspectorPanel } from './inspector-panel';
@@ -62,6 +63,7 @@ export async function mountLab(root: HTMLElement): Promise<void> {
     predictionPanel(root, ctx),
     ...(full ? [stripPanel(root, ctx)] : []),
     inspectorPanel(root, ctx),
+    ...(full ? [ghostClaimPanel(root, ctx)] : []),
   );
   try {
     const gallery = await galleryPanel(root, ctx);

@@ -4,7 +4,7 @@
  * No DOM here beyond what the backend needs.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkModelJson, fromArtifacts, GhostNetModel } from '../../model';
+import { checkModelJson, fromArtifacts, GhostNetModel, type Knockout } from '../../model';
 import { dropBackend, startBackend, watchContextLoss, type BackendChoice, type BackendName } from './backend';
 
 export interface TapData {
@@ -161,6 +161,20 @@ export async function inferOn(model: GhostNetModel, input: Float32Array): Promis
     const data = (await logits.data()) as Float32Array;
     const ms = performance.now() - t0;
     return { logits: Float32Array.from(data), probs: softmax(data), ms };
+  } finally {
+    x.dispose();
+    logits?.dispose();
+  }
+}
+
+/** Logits of a batch of `n` NHWC inputs as one flat array [n × classes]; `knockout` as in GhostNetModel.logits. */
+export async function logitsOn(model: GhostNetModel, batch: Float32Array, n: number, knockout?: Knockout): Promise<Float32Array> {
+  const [h, w, c] = model.inputShape;
+  const x = tf.tensor4d(batch, [n, h, w, c]);
+  let logits: tf.Tensor2D | null = null;
+  try {
+    logits = model.logits(x, { knockout });
+    return Float32Array.from((await logits.data()) as Float32Array);
   } finally {
     x.dispose();
     logits?.dispose();

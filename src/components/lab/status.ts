@@ -22,6 +22,19 @@ export interface LabStatus {
   error: string | null;
   /** The compare view's second model and what it gave, or null when nothing is compared. */
   compare: CompareStatus | null;
+  /** The open Ghost module's ghosts against their own sources, on the current image. */
+  resemblance: { layer: string; own: number[]; nearest: number[]; meanOwn: number; sourceIsNearest: number } | null;
+  /** The latest knock-out: gallery accuracy with `layer`'s ghosts replaced, against the intact model's. */
+  knockout: KnockoutStatus | null;
+  /** Every module's knock-out from the last "every module" run. */
+  knockouts: KnockoutStatus[] | null;
+}
+
+export interface KnockoutStatus {
+  layer: string;
+  mode: 'zeros' | 'copies';
+  accuracy: number;
+  baseline: number;
 }
 
 export interface CompareStatus {
@@ -44,6 +57,9 @@ const state: LabStatus = {
   layer: null,
   error: null,
   compare: null,
+  resemblance: null,
+  knockout: null,
+  knockouts: null,
 };
 
 export function installStatus(): void {
@@ -53,7 +69,7 @@ export function installStatus(): void {
       enumerable: true,
       get: () => {
         const v = state[key];
-        return v && typeof v === 'object' ? { ...v } : v;
+        return Array.isArray(v) ? v.map((x) => ({ ...x })) : v && typeof v === 'object' ? { ...v } : v;
       },
     });
   }
