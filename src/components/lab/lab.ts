@@ -23,6 +23,7 @@ import { seesPanel } from './sees';
 import { LabSession } from './session';
 import { createLabState } from './state';
 import { bindStatus, installStatus, setStatus } from './status';
+import { stepPanel } from './step-panel';
 import { stripPanel } from './strip-panel';
 import { LAB_STRINGS } from './strings';
 import { bindFormulaTerms } from './terms';
@@ -63,6 +64,7 @@ export async function mountLab(root: HTMLElement): Promise<void> {
     predictionPanel(root, ctx),
     ...(full ? [stripPanel(root, ctx)] : []),
     inspectorPanel(root, ctx),
+    stepPanel(root, ctx),
     ...(full ? [ghostClaimPanel(root, ctx)] : []),
   );
   try {

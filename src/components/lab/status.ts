@@ -28,6 +28,8 @@ export interface LabStatus {
   knockout: KnockoutStatus | null;
   /** Every module's knock-out from the last "every module" run. */
   knockouts: KnockoutStatus[] | null;
+  /** Step mode: the step on view in the open Ghost module, or null when step mode is closed. */
+  step: { layer: string; index: number; id: string; of: number } | null;
 }
 
 export interface KnockoutStatus {
@@ -60,6 +62,7 @@ const state: LabStatus = {
   resemblance: null,
   knockout: null,
   knockouts: null,
+  step: null,
 };
 
 export function installStatus(): void {
