@@ -73,6 +73,11 @@ export async function mountLab(root: HTMLElement): Promise<void> {
     await startBackend(ctx);
     if (!(await switchModel(ctx, first.model))) return;
     await gallery.select(state.get().sample);
+    // A link to a part of the lab (#ghost-claim) lands before the panels above it have grown:
+    // once the first pass has drawn them, bring that part back into view.
+    await ctx.session.idle();
+    const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    if (target && root.contains(target)) target.scrollIntoView();
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     setStatus({ error: msg, ready: false });
