@@ -14,6 +14,7 @@ import { inputTabs } from './input-tabs';
 import { inspectorPanel } from './inspector-panel';
 import { modelCard } from './model-card';
 import { modelPanel } from './model-panel';
+import { openLabPanel } from './open-lab';
 import { switchModel } from './models';
 import { createNotices } from './notices';
 import { predictionPanel } from './prediction';
@@ -58,7 +59,7 @@ export async function mountLab(root: HTMLElement): Promise<void> {
     drawPanel(root, ctx),
     seesPanel(root, ctx),
     predictionPanel(root, ctx),
-    ...(full ? [stripPanel(root, ctx)] : []),
+    ...(full ? [stripPanel(root, ctx)] : [openLabPanel(root, ctx)]),
     inspectorPanel(root, ctx),
   );
   try {
