@@ -357,14 +357,18 @@ export interface FeatureGridOptions {
   scheme?: SchemeName | Interpolator;
   /** a fixed domain for every map: required for scaleMode 'global' (from domainsByMode over all layers); without it 'global' acts as 'layer' */
   domain?: ColourDomain;
+  /** sequential domains start at 0 (or below): a map of non-negative values (after a ReLU) keeps 0 as its lowest colour */
+  includeZero?: boolean;
   /** show each map's label under it (default true) */
   labels?: boolean;
   /** extra border colours per group name (CSS colours); intrinsic/ghost use the site's variables */
   groupColours?: Record<string, string>;
   highlight?: readonly string[];
-  /** the selected map (aria-selected) */
-  selected?: string | null;
+  /** the selected map (aria-selected); several for a selected pair */
+  selected?: string | readonly string[] | null;
   onHover?: (info: MapHover | null) => void;
+  /** a map got keyboard focus (arrow keys, Tab): the keyboard's hover */
+  onFocusMap?: (id: string, map: MapData) => void;
   /** a click, Enter or Space on a map */
   onClick?: (id: string, map: MapData) => void;
   format?: (v: number) => string;
@@ -377,8 +381,9 @@ export interface FeatureGridHandle {
   readonly element: HTMLElement;
   update(maps: readonly MapData[], options?: Partial<FeatureGridOptions>): void;
   setHighlight(ids: readonly string[]): void;
-  select(id: string | null): void;
-  focus(id: string): void;
+  /** selects one map, several (a pair) or none */
+  select(id: string | readonly string[] | null): void;
+  focus(id: string, opts?: { preventScroll?: boolean }): void;
   domainOf(id: string): ColourDomain | undefined;
   destroy(): void;
 }
@@ -394,7 +399,7 @@ const GRID_CSS = `
 .gv-cell.gv-hl canvas { outline: 3px solid var(--accent, #0b7a68); outline-offset: 1px; }
 .gv-cell[aria-selected='true'] { background: var(--accent-soft, #d8efe9); box-shadow: inset 0 0 0 1px var(--accent, #0b7a68); }
 .gv-cell:focus-visible { outline: 3px solid var(--accent, #0b7a68); outline-offset: 1px; }
-.gv-label { font-size: 0.7rem; line-height: 1.1; color: var(--fg-soft, #555); max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: var(--mono, monospace); }
+.gv-label { font-size: 0.7rem; line-height: 1.1; color: var(--fg-soft, #555); max-width: 100%; text-align: center; overflow-wrap: anywhere; font-family: var(--mono, monospace); }
 .gv-tip { position: absolute; z-index: 3; pointer-events: none; background: var(--bg, #fff); color: var(--fg, #111); border: 1px solid var(--border, #ccc);
   border-radius: 4px; padding: 1px 6px; font: 0.75rem/1.4 var(--mono, monospace); white-space: nowrap; box-shadow: 0 1px 4px rgba(0,0,0,.2); }
 .gv-tip[hidden] { display: none; }
@@ -412,7 +417,8 @@ export function drawFeatureGrid(el: HTMLElement, maps: readonly MapData[], optio
   let current: MapData[] = [];
   let domains = new Map<string, ColourDomain>();
   let highlight = new Set(opts.highlight ?? []);
-  let selected: string | null = opts.selected ?? null;
+  const asSet = (sel: string | readonly string[] | null | undefined) => new Set(sel == null ? [] : typeof sel === 'string' ? [sel] : sel);
+  let selected = asSet(opts.selected);
   let focusIndex = 0;
   const uid = `gv${++gridCounter}`;
 
@@ -451,7 +457,7 @@ export function drawFeatureGrid(el: HTMLElement, maps: readonly MapData[], optio
       return;
     }
     const mode = opts.scaleMode === 'global' ? 'layer' : opts.scaleMode;
-    const ds = domainsByMode([current.map((m) => m.data)], mode, { kind: opts.kind ?? 'auto' })[0];
+    const ds = domainsByMode([current.map((m) => m.data)], mode, { kind: opts.kind ?? 'auto', includeZero: opts.includeZero })[0];
     current.forEach((m, i) => domains.set(m.id, ds[i]));
   }
 
@@ -489,7 +495,7 @@ export function drawFeatureGrid(el: HTMLElement, maps: readonly MapData[], optio
         if (d.m.group) cell.dataset.group = d.m.group;
         else delete cell.dataset.group;
         cell.setAttribute('aria-label', accessibleName(d.m, d.i));
-        cell.setAttribute('aria-selected', String(d.m.id === selected));
+        cell.setAttribute('aria-selected', String(selected.has(d.m.id)));
         cell.classList.toggle('gv-hl', highlight.has(d.m.id));
         const canvas = cell.firstElementChild as HTMLCanvasElement;
         const size = thumbSize(d.m, opts.cellSize);
@@ -500,6 +506,7 @@ export function drawFeatureGrid(el: HTMLElement, maps: readonly MapData[], optio
         label.textContent = showLabels ? d.m.label ?? d.m.id : '';
         label.hidden = !showLabels;
       });
+    grid.setAttribute('aria-multiselectable', String(selected.size > 1));
     focusIndex = Math.min(focusIndex, Math.max(0, current.length - 1));
     cells().forEach((c, i) => c.setAttribute('tabindex', i === focusIndex ? '0' : '-1'));
   }
@@ -566,7 +573,7 @@ export function drawFeatureGrid(el: HTMLElement, maps: readonly MapData[], optio
     moveFocus(Number(cell.dataset.index), false);
     activate(cell);
   };
-  const moveFocus = (i: number, focus = true) => {
+  const moveFocus = (i: number, focus = true, preventScroll = false) => {
     const cs = cells();
     if (!cs.length) return;
     cs[focusIndex]?.setAttribute('tabindex', '-1');
@@ -574,8 +581,8 @@ export function drawFeatureGrid(el: HTMLElement, maps: readonly MapData[], optio
     const c = cs[focusIndex];
     c.setAttribute('tabindex', '0');
     if (focus) {
-      c.focus({ preventScroll: false });
-      c.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+      c.focus({ preventScroll });
+      if (!preventScroll) c.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
     }
   };
   const onKey = (ev: KeyboardEvent) => {
@@ -598,7 +605,13 @@ export function drawFeatureGrid(el: HTMLElement, maps: readonly MapData[], optio
   };
   const onFocusIn = (ev: FocusEvent) => {
     const cell = (ev.target as Element).closest<HTMLElement>('.gv-cell');
-    if (cell) focusIndex = Number(cell.dataset.index);
+    if (!cell) return;
+    // The roving tab stop follows focus, however it arrived (keys, a click, a restored focus).
+    cells()[focusIndex]?.setAttribute('tabindex', '-1');
+    focusIndex = Number(cell.dataset.index);
+    cell.setAttribute('tabindex', '0');
+    const hit = mapAt(cell);
+    if (hit) opts.onFocusMap?.(hit.map.id, hit.map);
   };
   grid.addEventListener('pointermove', onMove);
   grid.addEventListener('pointerleave', onLeave);
@@ -613,7 +626,7 @@ export function drawFeatureGrid(el: HTMLElement, maps: readonly MapData[], optio
       if (more) {
         opts = { ...opts, ...more };
         if (more.highlight) highlight = new Set(more.highlight);
-        if (more.selected !== undefined) selected = more.selected;
+        if (more.selected !== undefined) selected = asSet(more.selected);
       }
       current = next.slice();
       render();
@@ -623,12 +636,13 @@ export function drawFeatureGrid(el: HTMLElement, maps: readonly MapData[], optio
       for (const c of cells()) c.classList.toggle('gv-hl', highlight.has(c.dataset.id ?? ''));
     },
     select(id) {
-      selected = id;
-      for (const c of cells()) c.setAttribute('aria-selected', String(c.dataset.id === id));
+      selected = asSet(id);
+      grid.setAttribute('aria-multiselectable', String(selected.size > 1));
+      for (const c of cells()) c.setAttribute('aria-selected', String(selected.has(c.dataset.id ?? '')));
     },
-    focus(id) {
+    focus(id, o) {
       const i = current.findIndex((m) => m.id === id);
-      if (i >= 0) moveFocus(i);
+      if (i >= 0) moveFocus(i, true, o?.preventScroll ?? false);
     },
     domainOf(id) {
       return domains.get(id);

@@ -122,6 +122,8 @@ export interface SimilarityOptions {
   format?: (v: number) => string;
   onHover?: (pair: SimilarPair | null) => void;
   onSelectPair?: (pair: SimilarPair) => void;
+  /** the pair shown as chosen (aria-pressed), e.g. after the view is drawn again */
+  selected?: { i: number; j: number } | null;
   strings: SimilarityStrings;
 }
 
@@ -152,7 +154,7 @@ const SIM_CSS = `
 .gv-sim-pairs canvas { display: block; image-rendering: pixelated; border: 2px solid var(--border, #ccc); }
 .gv-sim-pairs canvas[data-group='intrinsic'] { border-color: var(--intrinsic, #2f6fd1); }
 .gv-sim-pairs canvas[data-group='ghost'] { border-color: var(--ghost, #d0672a); border-style: dashed; }
-.gv-sim-names { font: 0.75rem/1.3 var(--mono, monospace); color: var(--fg-soft, #555); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; flex: 1; }
+.gv-sim-names { font: 0.75rem/1.3 var(--mono, monospace); color: var(--fg-soft, #555); overflow-wrap: anywhere; min-width: 0; flex: 1; }
 .gv-sim-value { font: 600 0.85rem var(--mono, monospace); }
 `;
 
@@ -397,7 +399,8 @@ export function drawSimilarity(el: HTMLElement, maps: readonly MapData[], option
       current = next.slice();
       mat = given && given.length === current.length * current.length ? given : cosineSimilarityMatrix(current.map((m) => m.data));
       pairs = topSimilarPairs(mat, current.length, opts.topK ?? 6, { by: opts.by });
-      chosen = null;
+      const sel = opts.selected;
+      chosen = sel && sel.i < current.length && sel.j < current.length ? { ...sel, similarity: mat[sel.i * current.length + sel.j] } : null;
       render();
     },
     matrix: () => mat,

@@ -4,7 +4,7 @@
  * behind each ghost, how alike the maps are, and (GhostNetV2) the DFC attention that gates them.
  * Any other layer shows its output maps. Data arrive as plain arrays (TapData).
  */
-import { domainOf, type ColourDomain, type ScaleMode } from '../../viz/colour-scale';
+import { defaultScheme, domainOf, type ColourDomain, type ScaleMode } from '../../viz/colour-scale';
 import { drawFeatureGrid, splitChannels, type FeatureGridHandle, type MapData, type MapHover } from '../../viz/feature-grid';
 import { drawKernel } from '../../viz/kernel-view';
 import { drawLegend, type LegendHandle } from '../../viz/legend';
@@ -19,6 +19,8 @@ export interface InspectorInput {
   taps: Map<string, TapData>;
   /** The cheap kernels of a Ghost module (absent for plain convs and other layers). */
   kernels: CheapKernels | null;
+  /** The names of the layer's output channels (map-names.ts): one map, one name. */
+  names: readonly string[];
   /** The model's input as an image, drawn under attention maps. */
   inputImage: { data: Float32Array; height: number; width: number };
   scaleMode: ScaleMode;
@@ -26,18 +28,25 @@ export interface InspectorInput {
   globalDomain: ColourDomain | null;
   /** The selected output channel (in the module's output numbering). */
   channel: number;
+  /** A pair chosen from the most similar pairs (channels; the first is `channel`), or null. */
+  pair: readonly [number, number] | null;
 }
 
 export interface InspectorCallbacks {
   onChannel(channel: number): void;
+  onPair(a: number, b: number): void;
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2));
 
-function maps(tap: TapData | undefined, prefix: string, group: string, label: (i: number) => string): MapData[] {
+/** Channel k of a tap as maps with ids `c${channel}` (output numbering) and the channel's name. */
+function maps(tap: TapData | undefined, group: string, channel: (k: number) => number, names: readonly string[]): MapData[] {
   if (!tap) return [];
   const [h, w] = tap.shape;
-  return splitChannels(tap.data, tap.shape, 'HWC').map((data, i) => ({ id: `${prefix}${i}`, label: label(i), group, data, height: h!, width: w! }));
+  return splitChannels(tap.data, tap.shape, 'HWC').map((data, k) => {
+    const c = channel(k);
+    return { id: `c${c}`, label: names[c] ?? String(c), group, data, height: h!, width: w! };
+  });
 }
 
 function section(parent: HTMLElement, title: string, hint?: string, cls = ''): HTMLElement {
@@ -69,33 +78,43 @@ export function drawInspector(
   el.replaceChildren();
   legendEl.replaceChildren();
   const cleanups: (() => void)[] = [];
-  const { layer, taps } = input;
+  const { layer, taps, names } = input;
+  const name = (c: number) => names[c] ?? String(c);
   const ghost = layer.ghost && !layer.ghost.plain ? layer.ghost : null;
   const out = taps.get(layer.taps[layer.taps.length - 1]!);
+  const chosen = (input.pair ?? [input.channel]).map((c) => `c${c}`);
 
+  // Sequential scales start at 0: after a ReLU, 0 is the lowest colour, never a "negative" one.
   const gridDomain = (all: MapData[]): ColourDomain | undefined =>
-    input.scaleMode === 'global' && input.globalDomain ? input.globalDomain : input.scaleMode === 'layer' ? domainOf(all.map((m) => m.data)) : undefined;
+    input.scaleMode === 'global' && input.globalDomain ? input.globalDomain : input.scaleMode === 'layer' ? domainOf(all.map((m) => m.data), { includeZero: true }) : undefined;
   const legend: LegendHandle = drawLegend(legendEl, null, { width: 180, strings: { ariaLabel: t.scale, min: 'min', max: 'max', zero: '0' } });
   cleanups.push(() => legend.destroy());
 
-  const gridOpts = (ariaLabel: string, domain: ColourDomain | undefined, onHover?: (h: MapHover | null) => void) => ({
+  const gridOpts = (ariaLabel: string, domain: ColourDomain | undefined, point?: (id: string | null) => void) => ({
     scaleMode: input.scaleMode,
     cellSize: 44,
     domain,
+    includeZero: true,
     format: fmt,
-    onHover,
+    selected: chosen,
+    // The keyboard's focus points at a map as the pointer's hover does.
+    onHover: point && ((h: MapHover | null) => point(h ? h.id : null)),
+    onFocusMap: point && ((id: string) => point(id)),
     onClick: (id: string) => cb.onChannel(channelOf(id)),
     strings: { ariaLabel, groupNames: { intrinsic: t.intrinsic, ghost: t.ghost } },
   });
 
-  let intrinsicMaps: MapData[] = [];
+  // Every map of the layer by id, and the grid that draws it (for its colour domain).
+  const shown = new Map<string, { map: MapData; grid: FeatureGridHandle }>();
+  const register = (list: MapData[], grid: FeatureGridHandle) => list.forEach((map) => shown.set(map.id, { map, grid }));
+  let layerMaps: MapData[] = [];
   if (ghost) {
     const m = ghost.intrinsic;
-    const intrinsic = maps(taps.get(`${layer.name}.intrinsic`), 'c', 'intrinsic', (i) => `Y′${i}`);
+    const intrinsic = maps(taps.get(`${layer.name}.intrinsic`), 'intrinsic', (i) => i, names);
     // Ghost map j is output channel m + j (the official concat order).
-    const ghosts = maps(taps.get(`${layer.name}.ghost`), 'c', 'ghost', (j) => `Φ${j}(Y′${input.kernels?.source[j] ?? '?'})`).map((g, j) => ({ ...g, id: `c${m + j}` }));
-    intrinsicMaps = intrinsic;
-    const domain = gridDomain([...intrinsic, ...ghosts]);
+    const ghosts = maps(taps.get(`${layer.name}.ghost`), 'ghost', (j) => m + j, names);
+    layerMaps = [...intrinsic, ...ghosts];
+    const domain = gridDomain(layerMaps);
     legend.update(domain ?? null);
 
     const split = document.createElement('div');
@@ -107,10 +126,11 @@ export function drawInspector(
     kernelBox.classList.add('lab-kernel');
     const kernelText = document.createElement('p');
     kernelText.className = 'lab-meta';
+    kernelText.dataset.role = 'phi';
 
     let kernelView: ReturnType<typeof drawKernel> | null = null;
     const showKernel = (j: number | null) => {
-      if (j === null || !input.kernels) return;
+      if (j === null || j < 0 || !input.kernels) return;
       const k = input.kernels;
       const d = k.dwSize;
       const data = { data: k.kernels[j]!, height: d, width: d };
@@ -119,9 +139,10 @@ export function drawInspector(
       // One BN, its shift with its own sign; for d = 1 the kernel is a single weight, so show the product.
       const shift = k.bnShift[j]!;
       const sign = shift < 0 ? '−' : '+';
-      const parts = [t.kernelOf(j, k.source[j]!), t.bn(k.bnScale[j]!.toFixed(2), sign, Math.abs(shift).toFixed(2))];
+      const parts = [t.kernelOf(name(m + j), name(k.source[j]!)), t.bn(k.bnScale[j]!.toFixed(2), sign, Math.abs(shift).toFixed(2))];
       if (d === 1) parts.push(t.effective((k.bnScale[j]! * k.kernels[j]![0]!).toFixed(3), sign, Math.abs(shift).toFixed(2)));
       kernelText.textContent = parts.join('; ');
+      kernelText.dataset.ghost = String(m + j);
       if (!kernelText.isConnected) kernelBox.append(kernelText);
     };
 
@@ -129,23 +150,23 @@ export function drawInspector(
     const intrinsicGrid = drawFeatureGrid(
       left,
       intrinsic,
-      gridOpts(t.intrinsic, domain, (h) => {
-        const i = h ? Number(h.id.slice(1)) : -1;
-        ghostGrid?.setHighlight(h && input.kernels ? input.kernels.source.flatMap((s, j) => (s === i ? [`c${m + j}`] : [])) : []);
-        if (h && input.kernels) showKernel(input.kernels.source.indexOf(i));
+      gridOpts(t.intrinsic, domain, (id) => {
+        const i = id ? channelOf(id) : -1;
+        ghostGrid?.setHighlight(id && input.kernels ? input.kernels.source.flatMap((s, j) => (s === i ? [`c${m + j}`] : [])) : []);
+        if (id && input.kernels) showKernel(input.kernels.source.indexOf(i));
       }),
     );
     ghostGrid = drawFeatureGrid(
       right,
       ghosts,
-      gridOpts(t.ghost, domain, (h) => {
-        const j = h ? Number(h.id.slice(1)) - m : -1;
-        intrinsicGrid.setHighlight(h && input.kernels ? [`c${input.kernels.source[j]}`] : []);
-        if (h) showKernel(j);
+      gridOpts(t.ghost, domain, (id) => {
+        const j = id ? channelOf(id) - m : -1;
+        intrinsicGrid.setHighlight(id && input.kernels ? [`c${input.kernels.source[j]}`] : []);
+        if (id) showKernel(j);
       }),
     );
-    intrinsicGrid.select(`c${input.channel}`);
-    ghostGrid.select(`c${input.channel}`);
+    register(intrinsic, intrinsicGrid);
+    register(ghosts, ghostGrid);
     if (input.kernels) showKernel(input.channel >= m ? input.channel - m : Math.max(0, input.kernels.source.indexOf(input.channel)));
     if (ghost.kept < ghost.intrinsic + ghost.ghost) {
       // ceil(n/s)·s maps were made; the official code slices the output back to n.
@@ -156,8 +177,8 @@ export function drawInspector(
     }
     cleanups.push(() => intrinsicGrid.destroy(), () => ghostGrid?.destroy(), () => kernelView?.destroy());
   } else if (out) {
-    const outMaps = maps(out, 'c', 'output', (i) => `${i}`);
-    const domain = gridDomain(outMaps);
+    layerMaps = maps(out, 'output', (c) => c, names);
+    const domain = gridDomain(layerMaps);
     legend.update(domain ?? null);
     if (layer.ghost?.plain) {
       const note = document.createElement('p');
@@ -165,52 +186,84 @@ export function drawInspector(
       note.textContent = t.plainNote;
       el.append(note);
     }
-    const grid = drawFeatureGrid(section(el, t.outputMaps), outMaps, gridOpts(t.outputMaps, domain));
-    grid.select(`c${input.channel}`);
+    const grid = drawFeatureGrid(section(el, t.outputMaps), layerMaps, gridOpts(t.outputMaps, domain));
+    register(layerMaps, grid);
     cleanups.push(() => grid.destroy());
   }
 
-  // The selected map, large, with its value under the pointer.
-  const outputMaps = ghost ? [...intrinsicMaps, ...maps(taps.get(`${layer.name}.ghost`), 'c', 'ghost', (j) => `${j}`)] : maps(out, 'c', 'output', (i) => `${i}`);
-  const kept = ghost ? ghost.kept : outputMaps.length;
-  const sel = outputMaps[Math.min(input.channel, outputMaps.length - 1)];
-  if (sel) {
-    const detail = section(el, `${t.selectedMap}: ${t.channel} ${input.channel}`);
-    detail.classList.add('lab-detail');
-    const readout = document.createElement('p');
-    readout.className = 'lab-meta';
-    readout.setAttribute('aria-live', 'polite');
-    const view = drawAttentionOverlay(detail, { map: sel }, {
-      width: 168,
-      interpolation: 'nearest',
-      kind: 'auto',
-      scheme: 'rdbu',
-      onHover: (h) => (readout.textContent = h ? `(${h.row}, ${h.col}) ${t.value} ${fmt(h.value)}` : ''),
-      strings: { ariaLabel: `${t.selectedMap} ${input.channel}` },
-    });
-    detail.append(readout);
-    cleanups.push(() => view.destroy());
-  }
-
+  drawSelected(el, input, t, shown, cleanups);
   if (ghost?.attention) drawAttention(el, input, t, cb, cleanups);
 
   // Feature-map redundancy, the observation GhostNet starts from.
-  const simMaps = outputMaps.slice(0, Math.min(kept, 96));
+  const kept = ghost ? ghost.kept : layerMaps.length;
+  const simMaps = layerMaps.slice(0, Math.min(kept, 96));
   if (simMaps.length > 1) {
     const body = section(el, t.similarity, t.similarityHint);
     const stat = document.createElement('p');
     stat.className = 'lab-meta';
     body.append(stat);
-    const sim = drawSimilarity(body, simMaps, { matrixSize: 200, topK: 5, thumbSize: 40, format: (v) => v.toFixed(3), strings: { matrixLabel: t.similarity, pairsLabel: t.similarityPairs } });
+    const index = (c: number) => simMaps.findIndex((mp) => mp.id === `c${c}`);
+    const selected = input.pair ? { i: index(input.pair[0]), j: index(input.pair[1]) } : null;
+    const sim = drawSimilarity(body, simMaps, {
+      matrixSize: 200,
+      topK: 5,
+      thumbSize: 40,
+      format: (v) => v.toFixed(3),
+      selected: selected && selected.i >= 0 && selected.j >= 0 ? selected : null,
+      onSelectPair: (p) => cb.onPair(channelOf(simMaps[p.i]!.id), channelOf(simMaps[p.j]!.id)),
+      strings: { matrixLabel: t.similarity, pairsLabel: t.similarityPairs },
+    });
     stat.textContent = `${t.meanMaxSim}: ${meanBestMatch(sim.matrix(), simMaps.length).toFixed(3)}`;
     cleanups.push(() => sim.destroy());
   }
   return () => cleanups.forEach((c) => c());
 }
 
+/**
+ * The selected map (or the chosen pair), large, named as its tile is, in its grid's colours with
+ * that scale's legend, and its value under the pointer.
+ */
+function drawSelected(el: HTMLElement, input: InspectorInput, t: LabStrings, shown: Map<string, { map: MapData; grid: FeatureGridHandle }>, cleanups: (() => void)[]): void {
+  const channels = (input.pair ?? [input.channel]).filter((c) => shown.has(`c${c}`));
+  if (!channels.length) return;
+  const name = (c: number) => input.names[c] ?? String(c);
+  const title = channels.length === 2 ? t.selectedMaps(name(channels[0]!), name(channels[1]!)) : `${t.selectedMap}: ${name(channels[0]!)}`;
+  const detail = section(el, title);
+  detail.classList.add('lab-detail');
+  const heading = detail.parentElement!.querySelector('h4')!;
+  heading.dataset.role = 'selection';
+  heading.setAttribute('aria-live', 'polite');
+  for (const c of channels) {
+    const { map, grid } = shown.get(`c${c}`)!;
+    const domain = grid.domainOf(map.id) ?? domainOf([map.data], { includeZero: true });
+    const scheme = defaultScheme(domain.kind);
+    const fig = document.createElement('figure');
+    fig.className = 'lab-detail-map';
+    fig.dataset.channel = String(c);
+    detail.append(fig);
+    const readout = document.createElement('p');
+    readout.className = 'lab-meta';
+    readout.setAttribute('aria-live', 'polite');
+    const view = drawAttentionOverlay(fig, { map }, {
+      width: 168,
+      interpolation: 'nearest',
+      domain,
+      scheme,
+      onHover: (h) => (readout.textContent = h ? `${name(c)} (${h.row}, ${h.col}) ${t.value} ${fmt(h.value)}` : ''),
+      strings: { ariaLabel: `${t.selectedMap} ${name(c)}` },
+    });
+    const legend = drawLegend(fig, domain, { width: 160, scheme, strings: { ariaLabel: `${t.scale}, ${name(c)}` } });
+    const cap = document.createElement('figcaption');
+    cap.textContent = name(c);
+    fig.append(cap, readout);
+    cleanups.push(() => view.destroy(), () => legend.destroy());
+  }
+}
+
 function drawAttention(el: HTMLElement, input: InspectorInput, t: LabStrings, cb: InspectorCallbacks, cleanups: (() => void)[]): void {
   const { layer, taps, channel } = input;
   const p = layer.name;
+  const name = (c: number) => input.names[c] ?? String(c);
   const body = section(el, t.attention, t.attentionHint);
   const row = document.createElement('div');
   row.className = 'lab-attn';
@@ -223,6 +276,7 @@ function drawAttention(el: HTMLElement, input: InspectorInput, t: LabStrings, cb
     for (let i = 0; i < h * w; i++) data[i] = tap.data[i * c + ch]!;
     return { data, height: h, width: w };
   };
+  const GATE: ColourDomain = { kind: 'sequential', min: 0, max: 1 };
   const stages: [string, string, boolean][] = [
     [`${p}.attn.conv`, t.attnConv, false],
     [`${p}.attn.horizontal`, t.attnH, false],
@@ -231,41 +285,55 @@ function drawAttention(el: HTMLElement, input: InspectorInput, t: LabStrings, cb
     [`${p}.ungated`, t.ungated, false],
     [p, t.gated, false],
   ];
-  stages.forEach(([name, caption, isGate], k) => {
-    const map = one(taps.get(name));
+  stages.forEach(([tap, caption, isGate], k) => {
+    const map = one(taps.get(tap));
     if (!map) return;
     const fig = document.createElement('figure');
+    fig.dataset.stage = tap;
     row.append(fig);
     const overBase = k < 4;
     const base = overBase ? { ...input.inputImage, channels: 1 as const, range: [0, 1] as const } : null;
+    // The sigmoid gate on its fixed 0–1 range; every other stage on its own range, drawn with its legend.
+    const domain = isGate ? GATE : domainOf([map.data], { includeZero: true });
+    const scheme = isGate ? 'inferno' : defaultScheme(domain.kind);
     const h = drawAttentionOverlay(fig, { map, base }, {
       width: 150,
       interpolation: 'nearest',
       opacity: overBase ? 0.6 : 1,
-      domain: isGate ? { kind: 'sequential', min: 0, max: 1 } : undefined,
-      scheme: isGate ? 'inferno' : 'rdbu',
-      kind: isGate ? 'sequential' : 'auto',
-      strings: { ariaLabel: `${caption}, ${t.channel} ${channel}` },
+      domain,
+      scheme,
+      strings: { ariaLabel: `${caption}, ${name(channel)}` },
     });
+    const legend = drawLegend(fig, domain, { width: 140, scheme, strings: { ariaLabel: `${t.scale}, ${caption}` } });
     const cap = document.createElement('figcaption');
     cap.textContent = `${caption} (${map.height}×${map.width})`;
     fig.append(cap);
-    cleanups.push(() => h.destroy());
+    cleanups.push(() => h.destroy(), () => legend.destroy());
   });
-  const gates = maps(taps.get(`${p}.attn.gate`), 'c', 'gate', (i) => `${i}`);
+  const gates = maps(taps.get(`${p}.attn.gate`), 'gate', (c) => c, input.names);
   if (gates.length) {
-    const grid = drawFeatureGrid(section(body, t.gateChannels), gates.slice(0, 96), {
+    const LIMIT = 96;
+    const gateBody = section(body, t.gateChannels);
+    if (gates.length > LIMIT) {
+      const note = document.createElement('p');
+      note.className = 'lab-hint';
+      note.dataset.role = 'gates-shown';
+      note.textContent = t.gatesShown(LIMIT, gates.length);
+      gateBody.append(note);
+    }
+    const legend = drawLegend(gateBody, GATE, { width: 140, scheme: 'inferno', strings: { ariaLabel: `${t.scale}, ${t.gateChannels}` } });
+    const grid = drawFeatureGrid(gateBody, gates.slice(0, LIMIT), {
       scaleMode: 'global',
-      domain: { kind: 'sequential', min: 0, max: 1 },
+      domain: GATE,
       kind: 'sequential',
       scheme: 'inferno',
       cellSize: 32,
       labels: false,
+      selected: (input.pair ?? [channel]).map((c) => `c${c}`),
       onClick: (id) => cb.onChannel(channelOf(id)),
       strings: { ariaLabel: t.gateChannels },
     });
-    grid.select(`c${channel}`);
-    cleanups.push(() => grid.destroy());
+    cleanups.push(() => grid.destroy(), () => legend.destroy());
   }
 }
 

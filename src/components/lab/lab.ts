@@ -16,6 +16,7 @@ import { inputTabs } from './input-tabs';
 import { inspectorPanel } from './inspector-panel';
 import { modelCard } from './model-card';
 import { modelPanel } from './model-panel';
+import { openLabPanel } from './open-lab';
 import { switchModel } from './models';
 import { createNotices } from './notices';
 import { predictionPanel } from './prediction';
@@ -62,7 +63,7 @@ export async function mountLab(root: HTMLElement): Promise<void> {
     drawPanel(root, ctx),
     seesPanel(root, ctx),
     predictionPanel(root, ctx),
-    ...(full ? [stripPanel(root, ctx)] : []),
+    ...(full ? [stripPanel(root, ctx)] : [openLabPanel(root, ctx)]),
     inspectorPanel(root, ctx),
     stepPanel(root, ctx),
     ...(full ? [ghostClaimPanel(root, ctx)] : []),

@@ -1,13 +1,35 @@
 /**
  * The lab page's URL mirrors its state (model, sample, layer, channel, backend, scale), so a view
- * can be shared and reloaded exactly. Embedded labs keep their state to themselves.
+ * can be shared and reloaded exactly. Embedded labs keep their state to themselves, and link to
+ * the lab page with the same state in its URL.
  */
-import { createUrlState, readParams } from '../../lib/url-state';
+import { createUrlState, readParams, writeParams } from '../../lib/url-state';
 import type { ScaleMode } from '../../viz/colour-scale';
 import { BACKENDS } from './backend';
 import type { LabConfig } from './context';
 import { gridId } from './grid-panel';
 import type { LabState, LabStore } from './state';
+
+/** The URL's values for a state: s and d name the model only while a grid cell is loaded. */
+function urlValues(s: Readonly<LabState>, defaults: { s: number; d: number }) {
+  const onGrid = s.model !== null && s.model === gridId(s.s, s.d);
+  return {
+    ...(s.model ? { model: s.model } : {}),
+    sample: s.sample, layer: s.layer, channel: s.channel, backend: s.backend, scale: s.scale,
+    s: onGrid ? s.s : defaults.s,
+    d: onGrid ? s.d : defaults.d,
+  };
+}
+
+/** The lab page's address showing state `s` (from an embedded lab): read back by `initialState`. */
+export function labHref(cfg: LabConfig, s: Readonly<LabState>): string {
+  const schema = schemaFor({ ...cfg, defaultLayer: null });
+  const query = writeParams('', schema, urlValues(s, { s: schema.s.default, d: schema.d.default }), { omitDefaults: true }).toString();
+  // The lab page's own default model differs from a chapter's: always name the model.
+  const params = new URLSearchParams(query);
+  if (s.model) params.set('model', s.model);
+  return `${cfg.base}${cfg.lang === 'zh' ? '/zh' : ''}/lab/?${params.toString()}`;
+}
 
 function schemaFor(cfg: LabConfig) {
   const ids = cfg.models.map((m) => m.id);
@@ -44,14 +66,5 @@ export function initialState(cfg: LabConfig, fromUrl: boolean): { state: Partial
 export function bindUrl(cfg: LabConfig, state: LabStore): () => void {
   const schema = schemaFor(cfg);
   const url = createUrlState(schema, undefined, { omitDefaults: true });
-  return state.subscribe(['model', 'sample', 'layer', 'channel', 'backend', 'scale', 's', 'd'], (s) => {
-    // s and d name the model only while a grid cell is loaded; otherwise they stay out of the URL.
-    const onGrid = s.model !== null && s.model === gridId(s.s, s.d);
-    url.set({
-      ...(s.model ? { model: s.model } : {}),
-      sample: s.sample, layer: s.layer, channel: s.channel, backend: s.backend, scale: s.scale,
-      s: onGrid ? s.s : schema.s.default,
-      d: onGrid ? s.d : schema.d.default,
-    });
-  });
+  return state.subscribe(['model', 'sample', 'layer', 'channel', 'backend', 'scale', 's', 'd'], (s) => url.set(urlValues(s, { s: schema.s.default, d: schema.d.default })));
 }
