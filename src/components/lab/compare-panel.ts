@@ -9,6 +9,7 @@ import { ghostResemblance, preprocessImage, type GhostNetModel, type LayerInfo }
 import { drawFeatureGrid, splitChannels, type FeatureGridHandle, type MapData } from '../../viz/feature-grid';
 import { role, type Frame, type Panel } from './context';
 import { openableLayers } from './layers';
+import { mapNames } from './map-names';
 import { fetchModel, inferOn, inspectOn, rebuildOn, type TapData } from './session';
 import { setStatus, type CompareStatus } from './status';
 import { className } from './strings';
@@ -57,10 +58,11 @@ export const comparePanel: Panel = (el, ctx) => {
     const split = (tap: TapData | undefined, group: string, label: (i: number) => string, first = 0): MapData[] =>
       tap ? splitChannels(tap.data, tap.shape, 'HWC').map((data, i) => ({ id: `c${first + i}`, label: label(i), group, data, height: tap.shape[0]!, width: tap.shape[1]! })) : [];
     const g = layer.ghost && !layer.ghost.plain ? layer.ghost : null;
-    if (!g) return split(taps.get(layer.taps[layer.taps.length - 1]!), 'output', (i) => `${i}`);
+    const names = mapNames(layer, g ? col.model.cheapKernels(layer.name) : null);
+    if (!g) return split(taps.get(layer.taps[layer.taps.length - 1]!), 'output', (i) => names[i] ?? `${i}`);
     return [
-      ...split(taps.get(`${layer.name}.intrinsic`), 'intrinsic', (i) => `Y′${i}`),
-      ...split(taps.get(`${layer.name}.ghost`), 'ghost', (j) => `Φ${j}(Y′${g.source[j]})`, g.intrinsic),
+      ...split(taps.get(`${layer.name}.intrinsic`), 'intrinsic', (i) => names[i]!),
+      ...split(taps.get(`${layer.name}.ghost`), 'ghost', (j) => names[g.intrinsic + j]!, g.intrinsic),
     ];
   };
 

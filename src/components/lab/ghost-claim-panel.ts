@@ -11,6 +11,7 @@ import { splitChannels } from '../../viz/feature-grid';
 import { drawValueRows, type ValueRowsHandle } from '../../viz/value-rows';
 import { role, type Panel } from './context';
 import { fetchSamples, loadImage, type Sample } from './gallery';
+import { intrinsicName, mapNames } from './map-names';
 import { logitsOn, type TapData } from './session';
 import { setStatus } from './status';
 
@@ -68,15 +69,16 @@ export const ghostClaimPanel: Panel = (el, ctx) => {
     }
     const { l, r } = here;
     const m = l.ghost!.intrinsic;
+    const names = mapNames(l, model.cheapKernels(l.name));
     summary.textContent = t.claimSummary(l.name, cos(r.meanOwn), pct(r.sourceIsNearest));
     mapRows = drawValueRows(
       mapsEl,
       r.own.map((v, j) => ({
         id: String(m + j),
-        label: `Φ${j}(Y′${l.ghost!.source[j]})`,
+        label: names[m + j]!,
         value: v,
         marked: r.nearest[j] === l.ghost!.source[j],
-        valueLabel: r.nearest[j] === l.ghost!.source[j] ? `${cos(v)} ★` : `${cos(v)} (Y′${r.nearest[j]})`,
+        valueLabel: r.nearest[j] === l.ghost!.source[j] ? `${cos(v)} ★` : `${cos(v)} (${intrinsicName(r.nearest[j]!)})`,
       })),
       { ariaLabel: t.claimMaps, domain: [-1, 1], format: cos, onSelect: (id) => state.update({ channel: Number(id) }) },
     );

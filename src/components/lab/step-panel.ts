@@ -9,6 +9,7 @@ import type { GhostNetModel, LayerInfo } from '../../model';
 import { drawFeatureGrid, splitChannels, type FeatureGridHandle, type MapData } from '../../viz/feature-grid';
 import { drawKernel } from '../../viz/kernel-view';
 import { role, type Frame, type Panel } from './context';
+import { mapNames } from './map-names';
 import type { TapData } from './session';
 import { setStatus } from './status';
 import type { LabStrings } from './strings';
@@ -122,11 +123,12 @@ export const stepPanel: Panel = (el, ctx) => {
 
     if (step.tap === 'kernels') {
       const k = frame.model.cheapKernels(layer.name);
+      const names = mapNames(layer, k);
       const handles = k.kernels.slice(0, 8).map((kernel, j) => {
         const fig = document.createElement('figure');
         fig.className = 'lab-step-kernel';
         const cap = document.createElement('figcaption');
-        cap.textContent = `Φ${j} ← Y′${k.source[j]}`;
+        cap.textContent = names[layer!.ghost!.intrinsic + j]!;
         mapsEl.append(fig);
         const h = drawKernel(fig, { data: kernel, height: k.dwSize, width: k.dwSize }, { cellSize: k.dwSize > 5 ? 14 : 22, format: (v) => v.toFixed(2), strings: { ariaLabel: `${t.kernel} ${j}` } });
         fig.append(cap);
@@ -142,9 +144,12 @@ export const stepPanel: Panel = (el, ctx) => {
       return;
     }
     const channels = splitChannels(tap.data, tap.shape, 'HWC');
+    const names = mapNames(layer, frame.model.cheapKernels(layer.name));
+    const first = step.id === 'ghost' ? layer.ghost!.intrinsic : 0;
+    const named = ['intrinsic', 'ghost', 'concat', 'gated'].includes(step.id);
     const maps: MapData[] = channels.slice(0, SHOWN).map((data, i) => ({
       id: `c${i}`,
-      label: `${i}`,
+      label: named ? (names[first + i] ?? `${i}`) : `${i}`,
       group: step.id === 'intrinsic' || step.id === 'ghost' ? step.id : 'output',
       data,
       height: tap.shape[0]!,
