@@ -8,6 +8,7 @@ import { backendPanel, startBackend } from './backend-panel';
 import type { LabConfig, LabContext, PanelHandle } from './context';
 import { installDebug } from './debug';
 import { drawPanel } from './draw-panel';
+import { explainPanel } from './explain-panel';
 import { galleryPanel } from './gallery';
 import { gridPanel } from './grid-panel';
 import { inputTabs } from './input-tabs';
@@ -61,6 +62,7 @@ export async function mountLab(root: HTMLElement): Promise<void> {
     predictionPanel(root, ctx),
     ...(full ? [stripPanel(root, ctx)] : [openLabPanel(root, ctx)]),
     inspectorPanel(root, ctx),
+    explainPanel(root, ctx),
   );
   try {
     const gallery = await galleryPanel(root, ctx);

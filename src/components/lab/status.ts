@@ -20,6 +20,8 @@ export interface LabStatus {
   layer: string | null;
   /** Why the page is not ready, in one sentence, or null. */
   error: string | null;
+  /** The pixel being explained: its tap, channel (within the tap), position and value. */
+  explained: { tap: string; channel: number; x: number; y: number; value: number } | null;
 }
 
 const state: LabStatus = {
@@ -33,6 +35,7 @@ const state: LabStatus = {
   firstInferenceMs: null,
   layer: null,
   error: null,
+  explained: null,
 };
 
 export function installStatus(): void {
