@@ -20,10 +20,11 @@ export interface ProductsOptions {
 }
 
 const CSS = `
-.gv-products { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-start; }
+.gv-products { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-start; max-width: 100%; overflow-x: auto; }
 .gv-products table { border-collapse: collapse; font: 0.75rem var(--mono, monospace); }
 .gv-products caption { font-size: 0.8rem; color: var(--fg-soft, #555); text-align: left; padding-bottom: 2px; }
 .gv-products td { border: 1px solid var(--border, #ccc); padding: 2px 4px; text-align: right; min-width: 3.2em; }
+.gv-products:focus-visible { outline: 3px solid var(--accent, #0b7a68); outline-offset: 2px; }
 .gv-products td.gv-pad { color: var(--fg-soft, #555); background: var(--bg-soft, #eee); font-style: italic; }
 `;
 
@@ -32,6 +33,10 @@ export function drawProducts(el: HTMLElement, data: ProductsData, options: Produ
   const fmt = options.format ?? defaultFormat;
   const root = document.createElement('div');
   root.className = 'gv-products';
+  // On a narrow screen a 7×7 set of tables scrolls sideways: reachable by keyboard, named.
+  root.tabIndex = 0;
+  root.setAttribute('role', 'group');
+  root.setAttribute('aria-label', `${options.strings.window}, ${options.strings.kernel}, ${options.strings.products}`);
   const table = (caption: string, cell: (k: number) => { text: string; pad: boolean }) => {
     const t = document.createElement('table');
     t.createCaption().textContent = caption;

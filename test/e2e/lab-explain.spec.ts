@@ -47,3 +47,15 @@ test('keyboard: focus the large map, move with the arrows, Enter explains that p
   await expect.poll(() => explained(page)).toMatchObject({ x: 3, y: 1 });
   expectClean(problems);
 });
+
+test.describe('phone 390 × 844', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('a 7×7 explanation fits the screen (its tables scroll inside their box)', async ({ page, problems }) => {
+    await open(page, '/zh/lab/?backend=wasm&model=ghostnet-fmnist-s2-d7&layer=blocks.2.0.ghost1&channel=40&x=3&y=3');
+    await expect.poll(() => explained(page), { timeout: 90_000 }).not.toBeNull();
+    await expect(page.locator('[data-role="explain"] table').first().locator('tr')).toHaveCount(7);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expectClean(problems);
+  });
+});
