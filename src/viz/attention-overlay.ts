@@ -180,8 +180,12 @@ export interface OverlayOptions {
   scheme?: SchemeName | Interpolator;
   /** smooth the base image when scaling it (default true; false shows its pixels) */
   baseSmoothing?: boolean;
-  /** reports the map's row, col and value under the pointer */
+  /** reports the map's row, col and value under the pointer (or the keyboard's cursor) */
   onHover?: (info: { row: number; col: number; value: number } | null) => void;
+  /** makes pixels choosable: a click, or arrow keys then Enter, picks one */
+  onPick?: (info: { row: number; col: number; value: number }) => void;
+  /** a pixel outlined on the map (the picked one) */
+  mark?: { row: number; col: number } | null;
   strings: { ariaLabel: string };
 }
 
@@ -234,6 +238,14 @@ export function drawAttentionOverlay(el: HTMLElement, data: OverlayData, options
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(layer, 0, 0);
     ctx.restore();
+    if (opts.mark) {
+      const cw = W / map.width;
+      const ch = H / map.height;
+      const lw = Math.max(2, Math.round(W / 100));
+      ctx.lineWidth = lw;
+      ctx.strokeStyle = '#0b7a68';
+      ctx.strokeRect(opts.mark.col * cw + lw / 2, opts.mark.row * ch + lw / 2, cw - lw, ch - lw);
+    }
   }
 
   let lastKey = '';
@@ -255,8 +267,38 @@ export function drawAttentionOverlay(el: HTMLElement, data: OverlayData, options
     lastKey = '';
     opts.onHover?.(null);
   });
+  const at = (row: number, col: number) => ({ row, col, value: cur.map.data[row * cur.map.width + col] });
+  canvas.addEventListener('click', (ev) => {
+    if (!opts.onPick) return;
+    const r = canvas.getBoundingClientRect();
+    const x = (ev.clientX - r.left - canvas.clientLeft) / canvas.clientWidth;
+    const y = (ev.clientY - r.top - canvas.clientTop) / canvas.clientHeight;
+    if (x < 0 || y < 0 || x >= 1 || y >= 1) return;
+    opts.onPick(at(Math.min(cur.map.height - 1, Math.floor(y * cur.map.height)), Math.min(cur.map.width - 1, Math.floor(x * cur.map.width))));
+  });
+  // The keyboard's cursor starts on the marked pixel; arrows move it, Enter or Space picks it.
+  let cursor: { row: number; col: number } | null = null;
+  canvas.addEventListener('keydown', (ev) => {
+    if (!opts.onPick) return;
+    const { height, width } = cur.map;
+    const c = cursor ?? opts.mark ?? { row: 0, col: 0 };
+    let { row, col } = c;
+    if (ev.key === 'ArrowRight') col = Math.min(width - 1, col + 1);
+    else if (ev.key === 'ArrowLeft') col = Math.max(0, col - 1);
+    else if (ev.key === 'ArrowDown') row = Math.min(height - 1, row + 1);
+    else if (ev.key === 'ArrowUp') row = Math.max(0, row - 1);
+    else if (ev.key === 'Enter' || ev.key === ' ') {
+      ev.preventDefault();
+      opts.onPick(at(row, col));
+      return;
+    } else return;
+    ev.preventDefault();
+    cursor = { row, col };
+    opts.onHover?.(at(row, col));
+  });
   const unwatch = watchPixelRatio(() => render());
 
+  if (opts.onPick) canvas.tabIndex = 0;
   render();
   return {
     element: canvas,

@@ -27,6 +27,16 @@ export function installDebug(ctx: LabContext): void {
         await session.idle();
         return performance.now() - t0;
       },
+      /** One tap on the current input, as plain arrays (to check what the page shows against it). */
+      tap: (name: string) =>
+        session.run(async () => {
+          const model = session.model;
+          const image = state.get().image;
+          if (!model || !image) throw new Error('no input yet');
+          const { preprocessImage } = await import('../../model');
+          const tap = (await session.inspect(preprocessImage(image.rgba, model.config.preprocess, model.inputShape), [name])).get(name)!;
+          return { shape: [...tap.shape], data: Array.from(tap.data) };
+        }),
       layers: () => (session.model ? openableLayers(session.model).map((l) => l.name) : []),
       loseContext: () => {
         const ext = webglContext()?.getExtension('WEBGL_lose_context');

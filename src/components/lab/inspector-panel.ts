@@ -12,7 +12,7 @@ import { drawInspector } from './inspector';
 import { blockGroups, inspectorTaps, openableLayers } from './layers';
 import { mapNames } from './map-names';
 
-const VIEW_KEYS = ['model', 'image', 'layer', 'channel', 'scale'] as const;
+const VIEW_KEYS = ['model', 'image', 'layer', 'channel', 'scale', 'x', 'y'] as const;
 
 export const inspectorPanel: Panel = (el, ctx) => {
   const { state, session, cfg, t } = ctx;
@@ -87,6 +87,7 @@ export const inspectorPanel: Panel = (el, ctx) => {
         globalDomain: st.scale === 'global' ? domainOf(all, { includeZero: true }) : null,
         channel: st.channel,
         pair,
+        pixel: st.x >= 0 && st.y >= 0 ? { row: st.y, col: st.x } : null,
       },
       t,
       {
@@ -96,6 +97,7 @@ export const inspectorPanel: Panel = (el, ctx) => {
           if (state.get().channel !== a) state.update({ channel: a });
           else if (last) draw(last);
         },
+        onPixel: (row, col) => state.update({ x: col, y: row }),
       },
     );
     if (focus) box.querySelector<HTMLElement>(focus)?.focus({ preventScroll: true });
@@ -133,6 +135,8 @@ function focusKey(box: HTMLElement): string | null {
   const cell = active.closest<HTMLElement>('.gv-cell');
   const list = cell?.closest('[role="listbox"]');
   if (cell && list) return `[role="listbox"][aria-label="${CSS.escape(list.getAttribute('aria-label') ?? '')}"] .gv-cell[data-id="${CSS.escape(cell.dataset.id ?? '')}"]`;
+  const detail = active.closest<HTMLElement>('.lab-detail figure');
+  if (detail) return `.lab-detail figure[data-channel="${detail.dataset.channel}"] canvas`;
   const pairButton = active.closest<HTMLElement>('.gv-sim-pairs button');
   if (pairButton) return `.gv-sim-pairs button[data-i="${pairButton.dataset.i}"][data-j="${pairButton.dataset.j}"]`;
   return null;

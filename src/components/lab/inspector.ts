@@ -30,11 +30,15 @@ export interface InspectorInput {
   channel: number;
   /** A pair chosen from the most similar pairs (channels; the first is `channel`), or null. */
   pair: readonly [number, number] | null;
+  /** The picked pixel of the selected map (being explained), or null. */
+  pixel: { row: number; col: number } | null;
 }
 
 export interface InspectorCallbacks {
   onChannel(channel: number): void;
   onPair(a: number, b: number): void;
+  /** A pixel of the selected map was picked (click, or arrow keys and Enter). */
+  onPixel(row: number, col: number): void;
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2));
@@ -191,7 +195,7 @@ export function drawInspector(
     cleanups.push(() => grid.destroy());
   }
 
-  drawSelected(el, input, t, shown, cleanups);
+  drawSelected(el, input, t, cb, shown, cleanups);
   if (ghost?.attention) drawAttention(el, input, t, cb, cleanups);
 
   // Feature-map redundancy, the observation GhostNet starts from.
@@ -223,7 +227,7 @@ export function drawInspector(
  * The selected map (or the chosen pair), large, named as its tile is, in its grid's colours with
  * that scale's legend, and its value under the pointer.
  */
-function drawSelected(el: HTMLElement, input: InspectorInput, t: LabStrings, shown: Map<string, { map: MapData; grid: FeatureGridHandle }>, cleanups: (() => void)[]): void {
+function drawSelected(el: HTMLElement, input: InspectorInput, t: LabStrings, cb: InspectorCallbacks, shown: Map<string, { map: MapData; grid: FeatureGridHandle }>, cleanups: (() => void)[]): void {
   const channels = (input.pair ?? [input.channel]).filter((c) => shown.has(`c${c}`));
   if (!channels.length) return;
   const name = (c: number) => input.names[c] ?? String(c);
@@ -250,6 +254,8 @@ function drawSelected(el: HTMLElement, input: InspectorInput, t: LabStrings, sho
       domain,
       scheme,
       onHover: (h) => (readout.textContent = h ? `${name(c)} (${h.row}, ${h.col}) ${t.value} ${fmt(h.value)}` : ''),
+      // One map at a time can be explained pixel by pixel.
+      ...(channels.length === 1 ? { onPick: (h: { row: number; col: number }) => cb.onPixel(h.row, h.col), mark: input.pixel } : {}),
       strings: { ariaLabel: `${t.selectedMap} ${name(c)}` },
     });
     const legend = drawLegend(fig, domain, { width: 160, scheme, strings: { ariaLabel: `${t.scale}, ${name(c)}` } });

@@ -9,6 +9,7 @@ import { comparePanel } from './compare-panel';
 import type { LabConfig, LabContext, PanelHandle } from './context';
 import { installDebug } from './debug';
 import { drawPanel } from './draw-panel';
+import { explainPanel } from './explain-panel';
 import { galleryPanel } from './gallery';
 import { ghostClaimPanel } from './ghost-claim-panel';
 import { gridPanel } from './grid-panel';
@@ -67,6 +68,7 @@ export async function mountLab(root: HTMLElement): Promise<void> {
     inspectorPanel(root, ctx),
     stepPanel(root, ctx),
     ...(full ? [ghostClaimPanel(root, ctx)] : []),
+    explainPanel(root, ctx),
   );
   try {
     const gallery = await galleryPanel(root, ctx);

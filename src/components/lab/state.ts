@@ -31,6 +31,9 @@ export interface LabState {
   /** The ratio s and cheap kernel d of the ablation-grid cell in view (they follow a grid model). */
   s: number;
   d: number;
+  /** The pixel being explained in the selected map (column x, row y); −1 when none. */
+  x: number;
+  y: number;
 }
 
 export type LabKey = keyof LabState;
@@ -44,7 +47,7 @@ export interface LabStore {
   subscribe(keys: readonly LabKey[] | '*', fn: Listener): () => void;
 }
 
-export const DEFAULT_STATE: LabState = { model: null, sample: 0, image: null, layer: '', channel: 0, scale: 'layer', backend: '', s: 2, d: 3 };
+export const DEFAULT_STATE: LabState = { model: null, sample: 0, image: null, layer: '', channel: 0, scale: 'layer', backend: '', s: 2, d: 3, x: -1, y: -1 };
 
 export function createLabState(initial: Partial<LabState> = {}): LabStore {
   let state: LabState = { ...DEFAULT_STATE, ...initial };

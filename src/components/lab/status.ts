@@ -30,6 +30,8 @@ export interface LabStatus {
   knockouts: KnockoutStatus[] | null;
   /** Step mode: the step on view in the open Ghost module, or null when step mode is closed. */
   step: { layer: string; index: number; id: string; of: number } | null;
+  /** The pixel being explained: its tap, channel (within the tap), position and value. */
+  explained: { tap: string; channel: number; x: number; y: number; value: number } | null;
 }
 
 export interface KnockoutStatus {
@@ -63,6 +65,7 @@ const state: LabStatus = {
   knockout: null,
   knockouts: null,
   step: null,
+  explained: null,
 };
 
 export function installStatus(): void {

@@ -15,7 +15,7 @@ function urlValues(s: Readonly<LabState>, defaults: { s: number; d: number }) {
   const onGrid = s.model !== null && s.model === gridId(s.s, s.d);
   return {
     ...(s.model ? { model: s.model } : {}),
-    sample: s.sample, layer: s.layer, channel: s.channel, backend: s.backend, scale: s.scale,
+    sample: s.sample, layer: s.layer, channel: s.channel, backend: s.backend, scale: s.scale, x: s.x, y: s.y,
     s: onGrid ? s.s : defaults.s,
     d: onGrid ? s.d : defaults.d,
   };
@@ -43,6 +43,9 @@ function schemaFor(cfg: LabConfig) {
     // The grid cell ghostnet-fmnist-s{S}-d{D}; when both are given they win over `model`.
     s: { kind: 'int' as const, default: 2, min: 1, max: 16 },
     d: { kind: 'int' as const, default: 3, min: 1, max: 15 },
+    // The pixel being explained (−1: none).
+    x: { kind: 'int' as const, default: -1, min: -1, max: 4096 },
+    y: { kind: 'int' as const, default: -1, min: -1, max: 4096 },
   };
 }
 
@@ -51,13 +54,13 @@ export function initialState(cfg: LabConfig, fromUrl: boolean): { state: Partial
   const schema = schemaFor(cfg);
   const v = fromUrl
     ? createUrlState(schema, undefined, { omitDefaults: true }).get()
-    : { model: schema.model.default, sample: 0, layer: schema.layer.default, channel: 0, backend: '', scale: 'layer', s: 2, d: 3 };
+    : { model: schema.model.default, sample: 0, layer: schema.layer.default, channel: 0, backend: '', scale: 'layer', s: 2, d: 3, x: -1, y: -1 };
   const present = fromUrl ? readParams(location.search, schema).present : [];
   const cell = gridId(v.s, v.d);
   const model = present.includes('s') && present.includes('d') && cfg.models.some((m) => m.id === cell) ? cell : v.model;
   const shown = cfg.models.find((m) => m.id === model);
   return {
-    state: { sample: v.sample, layer: v.layer, channel: v.channel, backend: v.backend, scale: v.scale as ScaleMode, ...(shown?.grid ? { s: shown.ratio, d: shown.dwSize } : {}) },
+    state: { sample: v.sample, layer: v.layer, channel: v.channel, backend: v.backend, scale: v.scale as ScaleMode, x: v.x, y: v.y, ...(shown?.grid ? { s: shown.ratio, d: shown.dwSize } : {}) },
     model,
   };
 }
@@ -66,5 +69,5 @@ export function initialState(cfg: LabConfig, fromUrl: boolean): { state: Partial
 export function bindUrl(cfg: LabConfig, state: LabStore): () => void {
   const schema = schemaFor(cfg);
   const url = createUrlState(schema, undefined, { omitDefaults: true });
-  return state.subscribe(['model', 'sample', 'layer', 'channel', 'backend', 'scale', 's', 'd'], (s) => url.set(urlValues(s, { s: schema.s.default, d: schema.d.default })));
+  return state.subscribe(['model', 'sample', 'layer', 'channel', 'backend', 'scale', 's', 'd', 'x', 'y'], (s) => url.set(urlValues(s, { s: schema.s.default, d: schema.d.default })));
 }

@@ -15,7 +15,7 @@ const pageStart = performance.now();
 /** State keys that change what the model computes (a new inference). */
 const RUN_KEYS: readonly LabKey[] = ['model', 'image'];
 /** State keys that only change what is drawn from the taps. */
-const VIEW_KEYS: readonly LabKey[] = ['layer', 'channel', 'scale'];
+const VIEW_KEYS: readonly LabKey[] = ['layer', 'channel', 'scale', 'x', 'y'];
 
 export function createViews(ctx: Omit<LabContext, 'views'>, panels: () => PanelHandle[]): Views {
   const { state, session, notices, t } = ctx;
