@@ -20,6 +20,11 @@ export interface LabStatus {
   layer: string | null;
   /** Why the page is not ready, in one sentence, or null. */
   error: string | null;
+  /** "Measure on this device": every finished timing, in the order measured. */
+  measurements: { what: string; backend: string; medianMs: number; runs: number }[];
+  /** Whether tfjs's WebAssembly backend runs multi-threaded here: it needs a cross-origin-isolated
+   *  page (shared memory); the measure panel replaces the guess with what the wasm backend reports. */
+  wasmThreads: boolean;
 }
 
 const state: LabStatus = {
@@ -33,7 +38,14 @@ const state: LabStatus = {
   firstInferenceMs: null,
   layer: null,
   error: null,
+  measurements: [],
+  wasmThreads: typeof crossOriginIsolated === 'boolean' && crossOriginIsolated && typeof SharedArrayBuffer === 'function',
 };
+
+/** Installs `window.ghostlab` once per page; the lab and the measure panel may both ask. */
+export function ensureStatus(): void {
+  if (!Object.prototype.hasOwnProperty.call(window, 'ghostlab')) installStatus();
+}
 
 export function installStatus(): void {
   const obj = {} as LabStatus;
@@ -42,6 +54,7 @@ export function installStatus(): void {
       enumerable: true,
       get: () => {
         const v = state[key];
+        if (Array.isArray(v)) return v.map((x) => ({ ...x }));
         return v && typeof v === 'object' ? { ...v } : v;
       },
     });
