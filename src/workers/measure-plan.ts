@@ -32,11 +32,14 @@ export interface MeasurePlan {
   warmup: number;
   /** Whole networks at 224×224 too (never on the plain-JavaScript cpu backend: minutes per run). */
   nets: boolean;
+  threads: number | null;
 }
 
 /** What a worker is asked to do: one backend's share of a plan. */
 export interface MeasureJob {
   backend: MeasureBackend;
+  /** WebAssembly threads to ask for (the threaded flavour only); null: tfjs's default. */
+  threads: number | null;
   layer: GhostInputs;
   runs: number;
   warmup: number;
@@ -73,6 +76,14 @@ export function backendsFromSearch(search: string): MeasureBackend[] | null {
   return list.length ? list : null;
 }
 
+/** `?threads=N`: WebAssembly threads, 1 to 64; null (tfjs's default) when absent or bad. */
+export function threadsFromSearch(search: string): number | null {
+  const raw = new URLSearchParams(search).get('threads');
+  if (raw === null || !/^\d+$/.test(raw)) return null;
+  const n = Number(raw);
+  return n >= 1 && n <= 64 ? n : null;
+}
+
 export type LayerProblem =
   | { kind: 'ratio'; s: number }
   | { kind: 'even'; symbol: 'k' | 'd'; value: number }
@@ -100,6 +111,7 @@ export function layerProblem(g: GhostInputs): LayerProblem | null {
 export function jobsOf(plan: MeasurePlan): MeasureJob[] {
   return plan.backends.map((backend) => ({
     backend,
+    threads: plan.threads,
     layer: plan.layer,
     runs: plan.runs,
     warmup: plan.warmup,

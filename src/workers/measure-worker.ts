@@ -20,15 +20,17 @@ export type WorkerMessage =
 
 /**
  * tfjs-wasm 4.22 sizes its thread pool as min(requested, navigator.hardwareConcurrency / 2): it
- * assumes two hyperthreads per core, so a two-core machine gets one thread, isolation or not. This
- * worker is our own context: it tells the backend twice the logical cores and asks for one thread
- * per logical core. Read when the wasm module starts, so set before any backend does.
+ * assumes two hyperthreads per core, so a two-core machine gets one thread, isolation or not. That
+ * default stays (on this course's busy two-core machine two threads made whole networks 2–3× slower:
+ * `npm run bench:browser -- --threads`); `?threads=N` asks for N, up to one per logical core. This
+ * worker is our own context: it tells the backend twice the logical cores so the cap lets N through.
+ * Read when the wasm module starts, so set before the backend is.
  */
-function oneThreadPerCore(): void {
+function useThreads(threads: number | null): void {
+  if (threads === null || !self.crossOriginIsolated) return;
   const cores = navigator.hardwareConcurrency || 1;
-  if (cores < 2 || !self.crossOriginIsolated) return;
   Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * cores, configurable: true });
-  setThreadsCount(cores);
+  setThreadsCount(Math.min(threads, cores));
 }
 
 const post = (m: WorkerMessage) => (self as unknown as Worker).postMessage(m);
@@ -37,7 +39,7 @@ self.onmessage = async (e: MessageEvent<MeasureJob>) => {
   const job = e.data;
   try {
     if (!isMeasureBackend(job?.backend)) throw new Error(`unknown backend '${String(job?.backend)}'`);
-    if (job.backend === 'wasm') oneThreadPerCore();
+    if (job.backend === 'wasm') useThreads(job.threads ?? null);
     const ok = await tf.setBackend(job.backend);
     await tf.ready();
     if (!ok || tf.getBackend() !== job.backend) throw new Error(`${job.backend} did not start in this browser`);

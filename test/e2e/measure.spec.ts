@@ -52,7 +52,8 @@ const RUNS = { wasm: 20, webgl: 3 } as const;
 for (const backend of ['wasm', 'webgl'] as const) {
   test(`runs to completion on ${backend}: layer and networks, page responsive, results reported`, async ({ page, problems }) => {
     test.setTimeout(600_000);
-    const runs = backend === 'wasm' ? '' : `runs=${RUNS[backend]}&`;
+    // wasm asks for two threads (?threads=2): tfjs alone would give a two-core machine one.
+    const runs = backend === 'wasm' ? 'threads=2&' : `runs=${RUNS[backend]}&`;
     const { panel, violations } = await openPanel(page, `/ghostnet-v1/?${runs}backends=${backend}&c=64&n=64&h=14&w=14&s=2&d=3`);
     // Nothing runs before the click.
     expect(await measurements(page)).toEqual([]);
@@ -89,7 +90,7 @@ for (const backend of ['wasm', 'webgl'] as const) {
     const threads = await page.evaluate(() => (window as unknown as { ghostlab: { wasmThreads: boolean } }).ghostlab.wasmThreads);
     expect(typeof threads).toBe('boolean');
     if (backend === 'wasm') {
-      // Served with COOP/COEP: the page is isolated and tfjs's threaded flavour runs.
+      // Served with COOP/COEP: the page is isolated and tfjs's threaded flavour runs two threads.
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
       expect(threads).toBe(true);
     }

@@ -19,6 +19,7 @@ import {
   MIN_RUNS,
   runsFromSearch,
   stepsOf,
+  threadsFromSearch,
 } from '../../src/workers/measure-plan.js';
 import { netConfigs, runJob, type Timing } from '../../src/workers/measure-run.js';
 
@@ -40,6 +41,13 @@ describe('measure plan', () => {
     expect(runsFromSearch('?runs=x')).toBe(DEFAULT_RUNS);
   });
 
+  it('threads from the URL: 1 to 64, else tfjs’s default (null)', () => {
+    expect(threadsFromSearch('?threads=1')).toBe(1);
+    expect(threadsFromSearch('?threads=0')).toBeNull();
+    expect(threadsFromSearch('?threads=two')).toBeNull();
+    expect(threadsFromSearch('')).toBeNull();
+  });
+
   it('backends from the URL: known names only, in order, no repeats', () => {
     expect(backendsFromSearch('?backends=wasm,webgl,wasm,gpu')).toEqual(['wasm', 'webgl']);
     expect(backendsFromSearch('?backends=gpu')).toBeNull();
@@ -56,7 +64,7 @@ describe('measure plan', () => {
   });
 
   it('one job per backend; the plain-JS cpu backend times the layer only', () => {
-    const jobs = jobsOf({ layer: GHOST_DEFAULTS, backends: ['webgl', 'cpu'], runs: 20, warmup: 3, nets: true });
+    const jobs = jobsOf({ layer: GHOST_DEFAULTS, backends: ['webgl', 'cpu'], runs: 20, warmup: 3, nets: true, threads: null });
     expect(jobs.map((j) => [j.backend, j.nets])).toEqual([['webgl', true], ['cpu', false]]);
     expect(stepsOf(jobs[0]!)).toBe(5 * 23);
     expect(stepsOf(jobs[1]!)).toBe(2 * 23);
@@ -66,7 +74,7 @@ describe('measure plan', () => {
 describe('measure run', () => {
   it('times the layer pair with read-back, counts MACs as the calculator does, reports progress to the end', async () => {
     const layer = { c: 8, n: 12, k: 3, h: 6, w: 5, s: 3, d: 3 };
-    const job = { backend: 'cpu' as const, layer, runs: 3, warmup: 1, nets: false };
+    const job = { backend: 'cpu' as const, threads: null, layer, runs: 3, warmup: 1, nets: false };
     const results: Timing[] = [];
     const steps: number[] = [];
     const before = tf.memory().numTensors;
@@ -89,7 +97,7 @@ describe('measure run', () => {
   });
 
   it('stops between runs when cancelled', async () => {
-    const job = { backend: 'cpu' as const, layer: { c: 4, n: 4, k: 1, h: 4, w: 4, s: 2, d: 1 }, runs: 50, warmup: 0, nets: false };
+    const job = { backend: 'cpu' as const, threads: null, layer: { c: 4, n: 4, k: 1, h: 4, w: 4, s: 2, d: 1 }, runs: 50, warmup: 0, nets: false };
     let n = 0;
     const results: Timing[] = [];
     await runJob(job, { progress: () => n++, result: (t) => results.push(t) }, () => n >= 5);

@@ -39,7 +39,9 @@ const state: LabStatus = {
   layer: null,
   error: null,
   measurements: [],
-  wasmThreads: typeof crossOriginIsolated === 'boolean' && crossOriginIsolated && typeof SharedArrayBuffer === 'function',
+  // tfjs's own rule until a backend reports: threads need isolation, and tfjs-wasm gives its pool
+  // half the logical cores, so more than one thread needs four of them.
+  wasmThreads: typeof crossOriginIsolated === 'boolean' && crossOriginIsolated && typeof SharedArrayBuffer === 'function' && navigator.hardwareConcurrency >= 4,
 };
 
 /** Installs `window.ghostlab` once per page; the lab and the measure panel may both ask. */

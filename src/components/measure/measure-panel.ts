@@ -17,6 +17,7 @@ import {
   layerProblem,
   runsFromSearch,
   stepsOf,
+  threadsFromSearch,
   WARMUP,
   type LayerProblem,
   type MeasureBackend,
@@ -185,7 +186,7 @@ export function initMeasurePanel(root: HTMLElement): void {
       status.textContent = problemText(problem);
       return;
     }
-    const jobs = jobsOf({ layer, backends, runs, warmup: WARMUP, nets: true });
+    const jobs = jobsOf({ layer, backends, runs, warmup: WARMUP, nets: true, threads: threadsFromSearch(location.search) });
     const total = jobs.reduce((a, j) => a + stepsOf(j), 0);
     timings = [];
     failures = [];
