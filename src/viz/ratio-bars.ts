@@ -27,13 +27,15 @@ export function renderRatioBars(el: HTMLElement, rows: RatioRow[], opts: RatioBa
   const width = Math.max(260, Math.floor(el.clientWidth || 560));
   const narrow = width < 480;
   // On narrow screens the labels sit above the bars instead of to their left.
-  const margin = { top: 6, right: 56, bottom: 40, left: narrow ? 8 : 200 };
+  const margin = { top: 6, right: 8, bottom: 40, left: narrow ? 8 : 200 };
   const rowH = narrow ? ROW + 16 : ROW;
   const height = margin.top + margin.bottom + rowH * Math.max(1, rows.length);
   const innerW = width - margin.left - margin.right;
   const innerH = height - margin.top - margin.bottom;
-  const hi = Math.max(1.2, ...rows.flatMap((r) => [r.measured, r.predicted]).filter(Number.isFinite)) * 1.08;
-  const x = scaleLinear().domain([0, hi]).range([0, innerW]).clamp(true);
+  const hi = Math.max(1.2, ...rows.flatMap((r) => [r.measured, r.predicted]).filter(Number.isFinite)) * 1.05;
+  // The value labels sit after the bars: the scale stops short of the right edge to leave them room.
+  const labelRoom = narrow ? 96 : 116;
+  const x = scaleLinear().domain([0, hi]).range([0, Math.max(40, innerW - labelRoom)]).clamp(true);
   const y = scaleBand<string>()
     .domain(rows.map((r) => r.id))
     .range([0, innerH])

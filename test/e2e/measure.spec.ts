@@ -105,6 +105,9 @@ for (const backend of ['wasm', 'webgl'] as const) {
     const md = await panel.getByTestId('measure-copy-text').inputValue();
     expect(md).toContain(`| ${backend} | conv |`);
     expect(md).toContain('c=64, n=64');
+    // The filled tables, chart and copy box stay accessible.
+    const axe = await new AxeBuilder({ page }).include('[data-measure-panel]').analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
     expect(violations).toEqual([]);
     expectCleanHere(problems);
   });
