@@ -35,7 +35,13 @@ export default defineConfig({
   },
   // offline(): writes dist/sw.js, the service worker that keeps the course readable offline.
   integrations: [mdx(), offline()],
-  server: { host: '127.0.0.1', port: 4321 },
+  // The isolation headers of public/_headers, so `astro dev` and `astro preview` pages are
+  // cross-origin isolated too and tfjs's WebAssembly backend runs multi-threaded there.
+  server: {
+    host: '127.0.0.1',
+    port: 4321,
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  },
   devToolbar: { enabled: false },
   vite: {
     // tfjs ships large prebuilt bundles; they are split into their own chunks on purpose.

@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 import { spread, type Spread } from './stats.js';
+import { benchThreads, formatThreads } from './bench-threads.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
@@ -64,6 +65,9 @@ Options:
   --out-dir DIR      the built site (default $ASTRO_OUT_DIR or dist/); built when missing
   --build            run astro build first even if the output folder exists
   --timeout S        seconds a page may take to become ready, and any one step (default 90)
+  --threads          instead: WebAssembly on one thread vs threaded (the site served with and
+                     without its COOP/COEP headers), through the V1 chapter's measure panel;
+                     --runs timed runs per case, --sessions rounds (the built site is needed)
   --json             print the measurements as JSON on stdout (progress goes to stderr)
   --help             this text
 
@@ -86,6 +90,7 @@ interface Options {
   build: boolean;
   timeoutMs: number;
   json: boolean;
+  threads: boolean;
 }
 
 class UsageError extends Error {}
@@ -95,7 +100,7 @@ function parseOptions(argv: string[]): Options | 'help' {
   const single: Record<string, string> = {};
   const flags = new Set<string>();
   const valued = new Set(['model', 'backend', 'runs', 'warmup', 'sessions', 'layer-runs', 'sample', 'port', 'url', 'out-dir', 'timeout']);
-  const boolean = new Set(['json', 'build', 'help']);
+  const boolean = new Set(['json', 'build', 'help', 'threads']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (see --help)`);
@@ -144,6 +149,7 @@ function parseOptions(argv: string[]): Options | 'help' {
     build: flags.has('build'),
     timeoutMs: int('timeout', 90, 1, 3600) * 1000,
     json: flags.has('json'),
+    threads: flags.has('threads'),
   };
 }
 
@@ -729,6 +735,8 @@ async function main(argv: string[]): Promise<number> {
   const loadavgStart = loadavg();
   if (o.runs < 20) log(`note: --runs ${o.runs} is fewer than 20; the spread will be rough`);
 
+  if (o.threads) return mainThreads(o);
+
   const base = o.url ?? (await serve(o));
   const probe = await fetch(`${base}/lab/`, { signal: AbortSignal.timeout(15_000) }).catch((e: Error) => e);
   if (probe instanceof Error) throw new Error(`cannot reach ${base}/lab/: ${probe.message}`);
@@ -803,6 +811,22 @@ async function main(argv: string[]): Promise<number> {
     console.log(formatReport(meta, cells, o));
   }
   return all.some((s) => s.ok) ? 0 : 1;
+}
+
+/** --threads: one thread vs threaded wasm (tools/bench-threads.ts), on the built site. */
+async function mainThreads(o: Options): Promise<number> {
+  if (o.url) throw new UsageError('--threads serves the built site itself (with and without its isolation headers): --url does not apply');
+  if (o.build || !existsSync(o.outDir)) {
+    log(`building the site into ${path.relative(ROOT, o.outDir) || '.'} (npx astro build)…`);
+    await run('npx', ['astro', 'build'], { ...process.env, ASTRO_OUT_DIR: o.outDir, ASTRO_TELEMETRY_DISABLED: '1' });
+  }
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  const loadavgStart = loadavg();
+  const report = await benchThreads(browser, o.outDir, ROOT, { runs: o.runs, rounds: o.sessions, timeoutMs: Math.max(o.timeoutMs, 600_000), log });
+  const meta = { date: new Date().toISOString(), browser: `Chromium ${browser.version()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavgStart, loadavgEnd: loadavg() };
+  if (o.json) console.log(JSON.stringify({ meta, ...report }, null, 2));
+  else console.log(`${meta.browser}, ${meta.cpus} × ${meta.cpu}, load average ${loadavgStart.join(' ')} → ${meta.loadavgEnd.join(' ')}\n${formatThreads(report)}`);
+  return report.rows.length ? 0 : 1;
 }
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

@@ -32,6 +32,11 @@ export interface LabStatus {
   step: { layer: string; index: number; id: string; of: number } | null;
   /** The pixel being explained: its tap, channel (within the tap), position and value. */
   explained: { tap: string; channel: number; x: number; y: number; value: number } | null;
+  /** "Measure on this device": every finished timing, in the order measured. */
+  measurements: { what: string; backend: string; medianMs: number; runs: number }[];
+  /** Whether tfjs's WebAssembly backend runs multi-threaded here: it needs a cross-origin-isolated
+   *  page (shared memory); the measure panel replaces the guess with what the wasm backend reports. */
+  wasmThreads: boolean;
 }
 
 export interface KnockoutStatus {
@@ -66,7 +71,16 @@ const state: LabStatus = {
   knockouts: null,
   step: null,
   explained: null,
+  measurements: [],
+  // tfjs's own rule until a backend reports: threads need isolation, and tfjs-wasm gives its pool
+  // half the logical cores, so more than one thread needs four of them.
+  wasmThreads: typeof crossOriginIsolated === 'boolean' && crossOriginIsolated && typeof SharedArrayBuffer === 'function' && navigator.hardwareConcurrency >= 4,
 };
+
+/** Installs `window.ghostlab` once per page; the lab and the measure panel may both ask. */
+export function ensureStatus(): void {
+  if (!Object.prototype.hasOwnProperty.call(window, 'ghostlab')) installStatus();
+}
 
 export function installStatus(): void {
   const obj = {} as LabStatus;
@@ -75,7 +89,8 @@ export function installStatus(): void {
       enumerable: true,
       get: () => {
         const v = state[key];
-        return Array.isArray(v) ? v.map((x) => ({ ...x })) : v && typeof v === 'object' ? { ...v } : v;
+        if (Array.isArray(v)) return v.map((x) => ({ ...x }));
+        return v && typeof v === 'object' ? { ...v } : v;
       },
     });
   }
