@@ -79,20 +79,22 @@ const NOTES: Record<FormatLang, Record<NoteKind, string>> = {
 
 /**
  * On a phone a calculator's chart (`.chart-follows`) sticks to the bottom of the screen while one
- * of its controls has focus (global.css). A control it would then cover is scrolled up above it.
+ * of its controls has focus (global.css). A control it would then cover is scrolled up above it:
+ * on focus, and again after each change, since the redrawn chart or notes can change its height.
  */
 export function keepControlAboveChart(root: HTMLElement): void {
   const chart = root.querySelector<HTMLElement>('.chart-follows');
   if (!chart) return;
-  root.querySelectorAll<HTMLInputElement>('.controls input').forEach((input) =>
-    input.addEventListener('focus', () =>
+  root.querySelectorAll<HTMLInputElement>('.controls input').forEach((input) => {
+    const adjust = () =>
       requestAnimationFrame(() => {
-        if (getComputedStyle(chart).position !== 'sticky') return;
+        if (document.activeElement !== input || getComputedStyle(chart).position !== 'sticky') return;
         const overlap = input.getBoundingClientRect().bottom + 8 - chart.getBoundingClientRect().top;
         if (overlap > 0) window.scrollBy(0, overlap);
-      }),
-    ),
-  );
+      });
+    input.addEventListener('focus', adjust);
+    input.addEventListener('input', adjust);
+  });
 }
 
 /** A calculation from the model: the values actually used and how the given ones were changed. */
