@@ -5,6 +5,7 @@
  * Adding a panel means writing its module and listing it here; no panel knows another.
  */
 import { backendPanel, startBackend } from './backend-panel';
+import { checkpointPanel } from './checkpoint-panel';
 import type { LabConfig, LabContext, PanelHandle } from './context';
 import { installDebug } from './debug';
 import { drawPanel } from './draw-panel';
@@ -58,7 +59,7 @@ export async function mountLab(root: HTMLElement): Promise<void> {
     drawPanel(root, ctx),
     seesPanel(root, ctx),
     predictionPanel(root, ctx),
-    ...(full ? [stripPanel(root, ctx)] : []),
+    ...(full ? [checkpointPanel(root, ctx), stripPanel(root, ctx)] : []),
     inspectorPanel(root, ctx),
   );
   try {

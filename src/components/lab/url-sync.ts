@@ -48,7 +48,8 @@ export function bindUrl(cfg: LabConfig, state: LabStore): () => void {
     // s and d name the model only while a grid cell is loaded; otherwise they stay out of the URL.
     const onGrid = s.model !== null && s.model === gridId(s.s, s.d);
     url.set({
-      ...(s.model ? { model: s.model } : {}),
+      // A reader's own checkpoint cannot be reopened from a link, so it never names the model there.
+      ...(s.model && schema.model.options.includes(s.model) ? { model: s.model } : {}),
       sample: s.sample, layer: s.layer, channel: s.channel, backend: s.backend, scale: s.scale,
       s: onGrid ? s.s : schema.s.default,
       d: onGrid ? s.d : schema.d.default,

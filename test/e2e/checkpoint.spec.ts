@@ -1,0 +1,146 @@
+/**
+ * "Your checkpoint" in the lab (issue #11): an ImageNet GhostNet checkpoint written by the official
+ * PyTorch code (training/make_reference.py: our own seeded weights, official key names, and the
+ * same weights as timm's train.py saves them) runs in Chromium on WebAssembly at 224×224 and gives
+ * PyTorch's logits for the same .npy input; every bad file gets the library's report while the
+ * previous model keeps answering. The files are generated into a temporary folder at test time.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { readCheckpoint } from '../../src/model/checkpoint';
+import { parseNpy } from '../../src/model/npy';
+import { writeMaliciousCheckpoint, writeSafetensors } from '../helpers/checkpoint-writers';
+import { expect, expectClean, open, test } from './fixtures';
+
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = join(process.cwd(), 'training/make_reference.py');
+
+function torchMissing(): string | null {
+  if (!existsSync(PYTHON)) return `${PYTHON} is absent`;
+  const r = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
+  return r.status === 0 ? null : `${PYTHON} has no torch/numpy (apt-get install python3-torch python3-numpy)`;
+}
+const why = torchMissing();
+
+interface Status {
+  modelId: string | null;
+  ready: boolean;
+  lastLogits: number[] | null;
+  lastPrediction: { index: number } | null;
+}
+const status = (page: Page) => page.evaluate(() => ({ ...(window as unknown as { ghostlab: Status }).ghostlab }));
+const waitFor = (page: Page, id: string) =>
+  page.waitForFunction((want) => {
+    const g = (window as unknown as { ghostlab: Status }).ghostlab;
+    return g.modelId === want && g.ready;
+  }, id, { timeout: 120_000 });
+
+let dir = '';
+const ref: Record<'v1' | 'v2', { dir: string; logits: Float32Array }> = {} as never;
+
+test.describe('your own ImageNet checkpoint in the lab', () => {
+  test.skip(why !== null, `needs PyTorch: ${why}`);
+
+  test.beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ghostlab-byo-'));
+    for (const [key, arch] of [['v1', 'ghostnet_100'], ['v2', 'ghostnetv2_100']] as const) {
+      const out = join(dir, key);
+      const r = spawnSync(PYTHON, [SCRIPT, '--arch', arch, '--out', out, '--seed', '5', '--batch', '1'], { encoding: 'utf8', timeout: 300_000 });
+      expect(r.status, r.stderr).toBe(0);
+      ref[key] = { dir: out, logits: parseNpy(new Uint8Array(readFileSync(join(out, 'logits.npy')))).data };
+    }
+  });
+  test.afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Waits until the lab's logits (for the .npy input) are within `tol` of PyTorch's. */
+  async function expectLogits(page: Page, want: Float32Array, tol = 1e-3) {
+    await expect
+      .poll(async () => {
+        const s = await status(page);
+        if (!s.lastLogits || s.lastLogits.length !== want.length) return Infinity;
+        return Math.max(...s.lastLogits.map((v, i) => Math.abs(v - want[i]!)));
+      }, { timeout: 120_000 })
+      .toBeLessThanOrEqual(tol);
+  }
+
+  test('a V1 1.0× .pth (official, then timm names) and a V2 1.0× .safetensors give PyTorch’s logits on wasm', async ({ page, problems }) => {
+    test.setTimeout(400_000);
+    await open(page, '/lab/?backend=wasm');
+    await page.waitForFunction(() => (window as unknown as { ghostlab: Status }).ghostlab?.ready === true, null, { timeout: 60_000 });
+    const checkpoint = page.locator('input[type=file][data-role="checkpoint"]');
+    const image = page.locator('input[type=file][data-role="file"]');
+
+    await checkpoint.setInputFiles(join(ref.v1.dir, 'model.pth'));
+    await waitFor(page, 'model.pth (ghostnet_100)');
+    await expect(page.locator('[data-role="checkpoint-status"]')).toContainText(/ghostnet_100, detected/);
+    await image.setInputFiles(join(ref.v1.dir, 'input.npy'));
+    await expectLogits(page, ref.v1.logits);
+
+    await checkpoint.setInputFiles(join(ref.v1.dir, 'model-timm.pth'));
+    await waitFor(page, 'model-timm.pth (ghostnet_100)');
+    await expectLogits(page, ref.v1.logits);
+
+    await checkpoint.setInputFiles(join(ref.v2.dir, 'model.safetensors'));
+    await waitFor(page, 'model.safetensors (ghostnetv2_100)');
+    await image.setInputFiles(join(ref.v2.dir, 'input.npy'));
+    await expectLogits(page, ref.v2.logits);
+    expect((await status(page)).lastPrediction?.index).toBe(ref.v2.logits.indexOf(Math.max(...ref.v2.logits)));
+
+    // Back to a shipped model: a .npy goes in as is, so a 224×224 one is refused by a 28×28 model
+    // with its shapes named; a gallery sample then runs. The URL never named the checkpoint.
+    await page.locator('[data-role="model"]').selectOption('ghostnet-fmnist');
+    await expect(page.locator('[data-role="notices"] .error')).toContainText(/\(1, 3, 224, 224\) but ghostnet-fmnist takes \(1, 1, 28, 28\)/);
+    await page.locator('[data-tab="gallery"]').click();
+    await page.locator('[data-role="gallery"] button').nth(2).click();
+    await waitFor(page, 'ghostnet-fmnist');
+    expect((await status(page)).lastLogits).toHaveLength(10);
+    expect(new URL(page.url()).searchParams.get('model')).toBeNull();
+    expectClean(problems);
+  });
+
+  test('each bad checkpoint gives the library’s report and the previous model keeps predicting', async ({ page, problems }) => {
+    test.setTimeout(300_000);
+    await open(page, '/lab/?backend=wasm&model=ghostnetv2-fmnist');
+    await waitFor(page, 'ghostnetv2-fmnist');
+    const good = readCheckpoint(new Uint8Array(readFileSync(join(ref.v1.dir, 'model.safetensors'))), 'model.safetensors');
+    const sd = Object.fromEntries([...good.tensors].map(([k, t]) => [k, { shape: t.shape, data: t.data }]));
+    const edited = (fn: (d: typeof sd) => void) => {
+      const copy = { ...sd };
+      fn(copy);
+      return Buffer.from(writeSafetensors(copy));
+    };
+    const whole = readFileSync(join(ref.v1.dir, 'model.pth'));
+    const cases: [name: string, buffer: Buffer, report: RegExp][] = [
+      ['notes.pth', Buffer.from('just some text, not weights\n'), /notes\.pth is neither a PyTorch checkpoint \(zip\) nor a safetensors file/],
+      ['cut.pth', whole.subarray(0, whole.length >> 1), /cut\.pth/],
+      ['evil.pth', Buffer.from(writeMaliciousCheckpoint()), /os\.system/],
+      ['resnet.safetensors', Buffer.from(writeSafetensors({ 'conv1.weight': { shape: [64, 3, 7, 7], data: new Float32Array(64 * 147) }, 'fc.bias': { shape: [1000], data: new Float32Array(1000) } })),
+        /does not match .*missing .*conv_stem\.weight.*unexpected \(conv1\.weight, fc\.bias\)/s],
+      ['edited.safetensors', edited((d) => {
+        delete d['blocks.6.0.ghost2.primary_conv.1.running_var'];
+        d['blocks.0.0.extra.weight'] = { shape: [2], data: new Float32Array(2) };
+        d['conv_head.weight'] = { shape: [1280, 961, 1, 1], data: new Float32Array(1280 * 961) };
+      }), /does not match ghostnet_100.*1 missing \(blocks\.6\.0\.ghost2\.primary_conv\.1\.running_var\).*1 unexpected \(blocks\.0\.0\.extra\.weight\).*conv_head\.weight: expected \[1280, 960, 1, 1\], got \[1280, 961, 1, 1\]/s],
+    ];
+    const report = page.locator('[data-role="checkpoint-error"]');
+    for (const [name, buffer, pattern] of cases) {
+      await page.locator('input[type=file][data-role="checkpoint"]').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+      await expect(report, name).toBeVisible({ timeout: 60_000 });
+      await expect(report, name).toContainText(pattern);
+      await expect(report, name).toContainText('ghostnetv2-fmnist');
+      const before = await status(page);
+      expect(before.modelId, name).toBe('ghostnetv2-fmnist');
+      // The previous model still predicts: another sample goes through it.
+      const logits = JSON.stringify(before.lastLogits);
+      await page.locator('[data-role="gallery"] button').nth(cases.findIndex((c) => c[0] === name) + 1).click();
+      await expect.poll(async () => JSON.stringify((await status(page)).lastLogits), { timeout: 30_000 }).not.toBe(logits);
+      expect((await status(page)).lastLogits, name).toHaveLength(10);
+    }
+    expectClean(problems);
+  });
+});
