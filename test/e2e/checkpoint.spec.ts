@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { readCheckpoint } from '../../src/model/checkpoint';
 import { parseNpy } from '../../src/model/npy';
@@ -72,6 +73,7 @@ test.describe('your own ImageNet checkpoint in the lab', () => {
     test.setTimeout(400_000);
     await open(page, '/lab/?backend=wasm');
     await page.waitForFunction(() => (window as unknown as { ghostlab: Status }).ghostlab?.ready === true, null, { timeout: 60_000 });
+    const baseline = (await page.evaluate(() => (window as unknown as { ghostlab: { numTensors: number } }).ghostlab.numTensors));
     const checkpoint = page.locator('input[type=file][data-role="checkpoint"]');
     const image = page.locator('input[type=file][data-role="file"]');
 
@@ -80,6 +82,8 @@ test.describe('your own ImageNet checkpoint in the lab', () => {
     await expect(page.locator('[data-role="checkpoint-status"]')).toContainText(/ghostnet_100, detected/);
     await image.setInputFiles(join(ref.v1.dir, 'input.npy'));
     await expectLogits(page, ref.v1.logits);
+    // ImageNet's 1000 classes: the top 5 and one row for the rest.
+    await expect(page.locator('[data-role="probs"] li')).toHaveCount(6);
 
     await checkpoint.setInputFiles(join(ref.v1.dir, 'model-timm.pth'));
     await waitFor(page, 'model-timm.pth (ghostnet_100)');
@@ -99,6 +103,9 @@ test.describe('your own ImageNet checkpoint in the lab', () => {
     await page.locator('[data-role="gallery"] button').nth(2).click();
     await waitFor(page, 'ghostnet-fmnist');
     expect((await status(page)).lastLogits).toHaveLength(10);
+    // The checkpoints' tensors are all released: the count is back where the shipped model started.
+    await page.locator('[data-role="gallery"] button').nth(0).click();
+    await expect.poll(async () => (await page.evaluate(() => (window as unknown as { ghostlab: { numTensors: number } }).ghostlab.numTensors))).toBe(baseline);
     expect(new URL(page.url()).searchParams.get('model')).toBeNull();
     expectClean(problems);
   });
@@ -141,6 +148,34 @@ test.describe('your own ImageNet checkpoint in the lab', () => {
       await expect.poll(async () => JSON.stringify((await status(page)).lastLogits), { timeout: 30_000 }).not.toBe(logits);
       expect((await status(page)).lastLogits, name).toHaveLength(10);
     }
+    expectClean(problems);
+  });
+
+  test('in Chinese on a phone: the report and the ImageNet prediction fit the screen, and axe finds nothing', async ({ page, problems }) => {
+    test.setTimeout(300_000);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await open(page, '/zh/lab/?backend=wasm');
+    await waitFor(page, 'ghostnet-fmnist');
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const axe = async () => (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations.map((v) => v.id);
+    const checkpoint = page.locator('input[type=file][data-role="checkpoint"]');
+    const good = readCheckpoint(new Uint8Array(readFileSync(join(ref.v1.dir, 'model.safetensors'))), 'model.safetensors');
+    // Every key of V1 mis-named: the longest report the lab shows.
+    const renamed = Object.fromEntries([...good.tensors].map(([k, t]) => [`features.backbone.${k}`, { shape: t.shape, data: t.data }]));
+    await checkpoint.setInputFiles({ name: 'renamed.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(renamed)) });
+    const report = page.locator('[data-role="checkpoint-error"]');
+    await expect(report).toContainText(/无法使用 renamed\.safetensors：.*missing.*。实验室继续运行 ghostnet-fmnist。/s, { timeout: 60_000 });
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(await axe()).toEqual([]);
+
+    await checkpoint.setInputFiles(join(ref.v1.dir, 'model.safetensors'));
+    await waitFor(page, 'model.safetensors (ghostnet_100)');
+    await expect(report).toBeHidden();
+    await expect(page.locator('[data-role="checkpoint-status"]')).toContainText('根据张量形状识别');
+    await expect(page.locator('[data-role="probs"] li').last()).toContainText('其余 995 类');
+    await page.waitForTimeout(500);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(await axe()).toEqual([]);
     expectClean(problems);
   });
 });
