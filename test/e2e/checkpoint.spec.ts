@@ -36,7 +36,7 @@ const status = (page: Page) => page.evaluate(() => ({ ...(window as unknown as {
 const waitFor = (page: Page, id: string) =>
   page.waitForFunction((want) => {
     const g = (window as unknown as { ghostlab: Status }).ghostlab;
-    return g.modelId === want && g.ready;
+    return g?.modelId === want && g.ready;
   }, id, { timeout: 120_000 });
 
 let dir = '';
@@ -176,6 +176,53 @@ test.describe('your own ImageNet checkpoint in the lab', () => {
     await page.waitForTimeout(500);
     expect(await overflow()).toBeLessThanOrEqual(0);
     expect(await axe()).toEqual([]);
+    expectClean(problems);
+  });
+
+  test('the converted weights are kept for a reload until forgotten; "architecture only" builds an untrained network', async ({ page, problems }) => {
+    test.setTimeout(300_000);
+    await open(page, '/lab/?backend=wasm');
+    await waitFor(page, 'ghostnet-fmnist');
+    const saved = page.locator('[data-role="saved"]');
+    await expect(saved).toBeHidden();
+    await page.locator('input[type=file][data-role="checkpoint"]').setInputFiles(join(ref.v1.dir, 'model.safetensors'));
+    await waitFor(page, 'model.safetensors (ghostnet_100)');
+    await expect(saved).toBeVisible();
+    await expect(saved).toContainText('model.safetensors (ghostnet_100');
+
+    // A reload starts from the shipped model; the kept copy runs without the file, with the same logits.
+    await page.reload();
+    await waitFor(page, 'ghostnet-fmnist');
+    await expect(saved).toBeVisible();
+    await page.locator('[data-role="use-saved"]').click();
+    await waitFor(page, 'model.safetensors (ghostnet_100)');
+    await expect(page.locator('[data-role="checkpoint-status"]')).toContainText('kept in this browser');
+    await page.locator('input[type=file][data-role="file"]').setInputFiles(join(ref.v1.dir, 'input.npy'));
+    await expectLogits(page, ref.v1.logits);
+
+    await page.locator('[data-role="forget"]').click();
+    await expect(saved).toBeHidden();
+    await expect(page.locator('[data-role="checkpoint-status"]')).toContainText('forgotten');
+    await page.reload();
+    await waitFor(page, 'ghostnet-fmnist');
+    expect(await page.evaluate(() => new Promise((resolve) => {
+      const req = indexedDB.open('ghostlab-checkpoints');
+      req.onsuccess = () => {
+        const get = req.result.transaction('converted').objectStore('converted').count();
+        get.onsuccess = () => resolve(get.result);
+      };
+    }))).toBe(0);
+    await expect(saved).toBeHidden();
+
+    // No checkpoint at hand: any width, random BatchNorm-calibrated weights, said to be untrained.
+    await page.locator('[data-role="checkpoint-arch"]').selectOption('ghostnetv2_130');
+    await page.locator('[data-role="untrained"]').click();
+    await waitFor(page, 'ghostnetv2_130 (untrained)');
+    await expect(page.locator('[data-role="checkpoint-status"]')).toContainText(/ghostnetv2_130 with random, BatchNorm-calibrated weights: untrained/);
+    await expect(page.locator('[data-role="model-info"]')).toContainText('ghostnetv2_130 (untrained)');
+    const logits = (await status(page)).lastLogits!;
+    expect(logits).toHaveLength(1000);
+    expect(logits.every(Number.isFinite)).toBe(true);
     expectClean(problems);
   });
 });

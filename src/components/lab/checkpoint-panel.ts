@@ -3,9 +3,10 @@
  * reads and converts it with the model library's own reader, and the lab then runs it. Until the
  * new network is built, and after any failure, the previous model keeps answering.
  */
-import { GhostNetModel, resolveConfig, type WeightSet } from '../../model';
+import { createModel, GhostNetModel, resolveConfig, type WeightSet } from '../../model';
 import { role, type Panel } from './context';
 import type { WorkerReply } from './checkpoint-protocol';
+import { forgetSaved, loadSaved, saveCheckpoint, savedInfo } from './checkpoint-store';
 import { setStatus } from './status';
 
 /** Larger files are refused before a byte is read (the largest GhostNet, V2 1.6×, is ~50 MB in float32). */
@@ -13,6 +14,10 @@ export const MAX_CHECKPOINT_BYTES = 512 * 1024 * 1024;
 
 /** The lab's model id for a converted checkpoint: its file and architecture (window.ghostlab.modelId). */
 export const checkpointId = (file: string, arch: string) => `${file} (${arch})`;
+/** The id of an architecture built with random weights. */
+export const untrainedId = (arch: string) => `${arch} (untrained)`;
+/** What "architecture only" builds when the reader left the architecture to detection. */
+const UNTRAINED_DEFAULT = 'ghostnet_100';
 
 export const checkpointPanel: Panel = (el, ctx) => {
   const { state, session, t } = ctx;
@@ -22,6 +27,9 @@ export const checkpointPanel: Panel = (el, ctx) => {
   const bar = role<HTMLProgressElement>(el, 'checkpoint-progress');
   const line = role(el, 'checkpoint-status');
   const report = role(el, 'checkpoint-error');
+  const untrained = role<HTMLButtonElement>(el, 'untrained');
+  const saved = role(el, 'saved');
+  const savedName = role(el, 'saved-name');
   if (!input) return {};
   let worker: Worker | null = null;
 
@@ -69,7 +77,11 @@ export const checkpointPanel: Panel = (el, ctx) => {
         return;
       }
       const weights: WeightSet = new Map(msg.tensors.map((x) => [x.name, { shape: x.shape, data: x.data }]));
-      void adopt(file.name, msg.arch, msg.numClasses, msg.detected, weights, started);
+      void adopt(file.name, msg.arch, msg.numClasses, weights, started, msg.detected ? t.ckptDetected(file.name, msg.arch) : t.ckptChosen(file.name, msg.arch)).then(
+        (ok) => {
+          if (ok) void keep(file.name, msg.arch, msg.numClasses, weights);
+        },
+      );
     };
     w.onerror = (e) => {
       e.preventDefault();
@@ -80,21 +92,68 @@ export const checkpointPanel: Panel = (el, ctx) => {
     w.postMessage({ file, arch: archSelect?.value ?? '' });
   };
 
-  const adopt = (file: string, arch: string, numClasses: number, detected: boolean, weights: WeightSet, started: number) =>
+  /** Builds the network in the session's queue and makes it the lab's model; false (and the report) on failure. */
+  const adopt = (file: string, arch: string, numClasses: number, weights: WeightSet | (() => Promise<WeightSet | null>), started: number, done: string) =>
     session.run(async () => {
       say(t.ckptBuilding);
       try {
-        const model = new GhostNetModel(resolveConfig(arch, { numClasses }), weights);
-        session.adopt(model, started);
+        const ws = typeof weights === 'function' ? await weights() : weights;
+        if (!ws) throw new Error(t.ckptSavedGone);
+        session.adopt(new GhostNetModel(resolveConfig(arch, { numClasses }), ws), started);
       } catch (err) {
         fail(file, err instanceof Error ? err.message : String(err));
-        return;
+        return false;
       }
       if (bar) bar.hidden = true;
       setStatus({ loadMs: performance.now() - started, numTensors: session.numTensors() });
-      say(detected ? t.ckptDetected(file, arch) : t.ckptChosen(file, arch));
+      say(done);
       state.update({ model: checkpointId(file, arch), layer: '', channel: 0 });
+      return true;
     });
+
+  // The converted weights stay in this browser until the reader forgets them.
+  const showSaved = async () => {
+    const info = await savedInfo().catch(() => null);
+    if (saved) saved.hidden = !info;
+    if (info && savedName) savedName.textContent = t.ckptSaved(info.file, info.arch, (info.bytes / 2 ** 20).toFixed(1));
+  };
+  const keep = (file: string, arch: string, numClasses: number, weights: WeightSet) =>
+    saveCheckpoint({ file, arch, numClasses }, weights)
+      .then(showSaved)
+      .catch((err: unknown) => say(`${line?.textContent ?? ''} ${t.ckptNotSaved(err instanceof Error ? err.message : String(err))}`));
+  role(el, 'use-saved')?.addEventListener('click', async () => {
+    const info = await savedInfo().catch(() => null);
+    if (!info) return void showSaved();
+    if (report) report.hidden = true;
+    await adopt(info.file, info.arch, info.numClasses, loadSaved, performance.now(), t.ckptFromSaved(info.file, info.arch));
+  });
+  role(el, 'forget')?.addEventListener('click', async () => {
+    await forgetSaved().catch(() => undefined);
+    await showSaved();
+    say(t.ckptForgotten);
+  });
+  void showSaved();
+
+  // No checkpoint at hand: any width with random, BatchNorm-calibrated weights, for shapes, costs and speed.
+  untrained?.addEventListener('click', () => {
+    worker?.terminate();
+    worker = null;
+    if (report) report.hidden = true;
+    const arch = archSelect?.value || UNTRAINED_DEFAULT;
+    const started = performance.now();
+    void session.run(async () => {
+      say(t.ckptBuilding);
+      try {
+        session.adopt(createModel(arch), started);
+      } catch (err) {
+        fail(arch, err instanceof Error ? err.message : String(err));
+        return;
+      }
+      setStatus({ loadMs: performance.now() - started, numTensors: session.numTensors() });
+      say(t.ckptUntrained(arch));
+      state.update({ model: untrainedId(arch), layer: '', channel: 0 });
+    });
+  });
 
   input.addEventListener('change', () => {
     const f = input.files?.[0];

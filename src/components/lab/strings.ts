@@ -117,7 +117,16 @@ export const LAB_STRINGS = {
     ckptFailed: (file: string, why: string, current: string | null) =>
       `${file} cannot be used: ${why}${current ? `. The lab keeps running ${current}.` : ''}`,
     ckptTooBig: (mb: string, max: string) => `the file is ${mb} MB, more than the ${max} MB the lab reads`,
-    ckptNoCard: 'This is your own checkpoint: the lab has no training record for it.',
+    ckptNoCard: 'This is your own checkpoint, or an untrained network: the lab has no training record for it.',
+    ckptUntrainedButton: 'Architecture only (untrained)',
+    ckptSaved: (file: string, arch: string, mb: string) => `Kept in this browser: ${file} (${arch}, ${mb} MB converted).`,
+    ckptUseSaved: 'Run it again',
+    ckptForget: 'Forget it',
+    ckptFromSaved: (file: string, arch: string) => `${file} runs as ${arch}, from the copy kept in this browser.`,
+    ckptForgotten: 'The converted checkpoint is forgotten: nothing of it is left in this browser.',
+    ckptNotSaved: (why: string) => `(It could not be kept in this browser: ${why}.)`,
+    ckptSavedGone: 'the copy kept in this browser is gone',
+    ckptUntrained: (arch: string) => `${arch} with random, BatchNorm-calibrated weights: untrained, so its predictions mean nothing; use it for shapes, costs and speed.`,
   },
   zh: {
     model: '模型',
@@ -236,7 +245,16 @@ export const LAB_STRINGS = {
     ckptFailed: (file: string, why: string, current: string | null) =>
       `无法使用 ${file}：${why}${current ? `。实验室继续运行 ${current}。` : ''}`,
     ckptTooBig: (mb: string, max: string) => `文件大小为 ${mb} MB，超过实验室可读取的 ${max} MB`,
-    ckptNoCard: '这是你自己的检查点，实验室没有它的训练记录。',
+    ckptNoCard: '这是你自己的检查点或未训练的网络，实验室没有它的训练记录。',
+    ckptUntrainedButton: '仅架构（未训练）',
+    ckptSaved: (file: string, arch: string, mb: string) => `已保存在本浏览器中：${file}（${arch}，转换后 ${mb} MB）。`,
+    ckptUseSaved: '再次运行',
+    ckptForget: '删除',
+    ckptFromSaved: (file: string, arch: string) => `${file} 按 ${arch} 运行（使用本浏览器中保存的副本）。`,
+    ckptForgotten: '已删除转换后的检查点，本浏览器中不再保留它的任何内容。',
+    ckptNotSaved: (why: string) => `（无法保存在本浏览器中：${why}。）`,
+    ckptSavedGone: '本浏览器中保存的副本已不存在',
+    ckptUntrained: (arch: string) => `${arch} 使用随机权重，BatchNorm 统计量已校准：它没有训练过，预测没有意义，只用于查看形状、计算量和速度。`,
   },
 };
 
