@@ -165,12 +165,19 @@ test.describe('your own ImageNet checkpoint in the lab', () => {
     await checkpoint.setInputFiles({ name: 'renamed.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(renamed)) });
     const report = page.locator('[data-role="checkpoint-error"]');
     await expect(report).toContainText(/无法使用 renamed\.safetensors：.*missing.*。实验室继续运行 ghostnet-fmnist。/s, { timeout: 60_000 });
+    // The message lists a few keys of each kind; the disclosure lists every one.
+    const keys = page.locator('[data-role="checkpoint-keys"]');
+    await keys.locator('summary').click();
+    await expect(keys.locator('summary')).toHaveText(`全部 ${2 * good.tensors.size} 个不匹配的键`);
+    await expect(keys.locator('pre')).toContainText('unexpected  features.backbone.conv_stem.weight [16, 3, 3, 3]');
+    await expect(keys.locator('pre')).toContainText('missing     conv_stem.weight [8, 3, 3, 3]');
     expect(await overflow()).toBeLessThanOrEqual(0);
     expect(await axe()).toEqual([]);
 
     await checkpoint.setInputFiles(join(ref.v1.dir, 'model.safetensors'));
     await waitFor(page, 'model.safetensors (ghostnet_100)');
     await expect(report).toBeHidden();
+    await expect(keys).toBeHidden();
     await expect(page.locator('[data-role="checkpoint-status"]')).toContainText('根据张量形状识别');
     await expect(page.locator('[data-role="probs"] li').last()).toContainText('其余 995 类');
     await page.waitForTimeout(500);

@@ -3,7 +3,7 @@
  * reads and converts it with the model library's own reader, and the lab then runs it. Until the
  * new network is built, and after any failure, the previous model keeps answering.
  */
-import { createModel, GhostNetModel, resolveConfig, type WeightSet } from '../../model';
+import { createModel, GhostNetModel, resolveConfig, type KeyProblems, type WeightSet } from '../../model';
 import { role, type Panel } from './context';
 import type { WorkerReply } from './checkpoint-protocol';
 import { forgetSaved, loadSaved, saveCheckpoint, savedInfo } from './checkpoint-store';
@@ -27,6 +27,7 @@ export const checkpointPanel: Panel = (el, ctx) => {
   const bar = role<HTMLProgressElement>(el, 'checkpoint-progress');
   const line = role(el, 'checkpoint-status');
   const report = role(el, 'checkpoint-error');
+  const keys = role(el, 'checkpoint-keys');
   const untrained = role<HTMLButtonElement>(el, 'untrained');
   const saved = role(el, 'saved');
   const savedName = role(el, 'saved-name');
@@ -36,7 +37,7 @@ export const checkpointPanel: Panel = (el, ctx) => {
   const say = (text: string) => {
     if (line) line.textContent = text;
   };
-  const fail = (file: string, why: string) => {
+  const fail = (file: string, why: string, problems?: KeyProblems) => {
     if (bar) bar.hidden = true;
     say('');
     const current = state.get().model;
@@ -44,12 +45,17 @@ export const checkpointPanel: Panel = (el, ctx) => {
       report.textContent = t.ckptFailed(file, why, current);
       report.hidden = false;
     }
+    if (keys) showKeys(keys, problems, t.ckptAllKeys);
+  };
+  const clear = () => {
+    if (report) report.hidden = true;
+    if (keys) keys.hidden = true;
   };
 
   const take = (file: File) => {
     worker?.terminate();
     worker = null;
-    if (report) report.hidden = true;
+    clear();
     if (file.size > MAX_CHECKPOINT_BYTES) {
       fail(file.name, t.ckptTooBig((file.size / 2 ** 20).toFixed(0), (MAX_CHECKPOINT_BYTES / 2 ** 20).toFixed(0)));
       return;
@@ -73,7 +79,7 @@ export const checkpointPanel: Panel = (el, ctx) => {
       w.terminate();
       if (worker === w) worker = null;
       if (msg.kind === 'error') {
-        fail(file.name, msg.message);
+        fail(file.name, msg.message, msg.problems);
         return;
       }
       const weights: WeightSet = new Map(msg.tensors.map((x) => [x.name, { shape: x.shape, data: x.data }]));
@@ -124,7 +130,7 @@ export const checkpointPanel: Panel = (el, ctx) => {
   role(el, 'use-saved')?.addEventListener('click', async () => {
     const info = await savedInfo().catch(() => null);
     if (!info) return void showSaved();
-    if (report) report.hidden = true;
+    clear();
     await adopt(info.file, info.arch, info.numClasses, loadSaved, performance.now(), t.ckptFromSaved(info.file, info.arch));
   });
   role(el, 'forget')?.addEventListener('click', async () => {
@@ -138,7 +144,7 @@ export const checkpointPanel: Panel = (el, ctx) => {
   untrained?.addEventListener('click', () => {
     worker?.terminate();
     worker = null;
-    if (report) report.hidden = true;
+    clear();
     const arch = archSelect?.value || UNTRAINED_DEFAULT;
     const started = performance.now();
     void session.run(async () => {
@@ -173,3 +179,23 @@ export const checkpointPanel: Panel = (el, ctx) => {
   });
   return { destroy: () => worker?.terminate() };
 };
+
+/** Every key that does not fit, one per line, in a disclosure under the report. */
+function showKeys(host: HTMLElement, problems: KeyProblems | undefined, title: (n: number) => string): void {
+  const shape = (s: number[]) => `[${s.join(', ')}]`;
+  const lines = problems
+    ? [
+        ...problems.missing.map((m) => `missing     ${m.name} ${shape(m.shape)}`),
+        ...problems.unexpected.map((m) => `unexpected  ${m.name} ${shape(m.shape)}`),
+        ...problems.misshaped.map((m) => `wrong shape ${m.name}: expected ${shape(m.expected)}, got ${shape(m.got)}`),
+      ]
+    : [];
+  host.hidden = lines.length === 0;
+  if (!lines.length) return host.replaceChildren();
+  const summary = document.createElement('summary');
+  summary.textContent = title(lines.length);
+  const list = document.createElement('pre');
+  list.textContent = lines.join('\n');
+  list.tabIndex = 0; // it scrolls: keyboard readers need to reach it
+  host.replaceChildren(summary, list);
+}

@@ -1,4 +1,6 @@
 /** Messages between the lab and its checkpoint worker. */
+import type { KeyProblems } from '../../model/key-map';
+
 export interface WorkerRequest {
   file: File;
   /** The architecture the reader chose, or '' to detect it from the tensor shapes. */
@@ -14,4 +16,4 @@ export type WorkerReply =
       detected: boolean;
       tensors: { name: string; shape: number[]; data: Float32Array }[];
     }
-  | { kind: 'error'; code: string; message: string };
+  | { kind: 'error'; code: string; message: string; problems?: KeyProblems };

@@ -3,6 +3,7 @@
  * the page stays responsive on a 20 MB file), and sends back the converted weights, transferred
  * rather than copied. Every failure goes back as the library's own message.
  */
+import { KeyMismatchError } from '../../model/key-map';
 import { convertCheckpoint } from './checkpoint-convert';
 import type { WorkerReply, WorkerRequest } from './checkpoint-protocol';
 
@@ -34,6 +35,8 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
     post({ kind: 'done', arch: c.arch, numClasses: c.numClasses, detected: c.detected, tensors }, [...buffers]);
   } catch (err) {
     const code = err instanceof Error && 'code' in err ? String((err as { code: unknown }).code) : 'E_UNKNOWN';
-    post({ kind: 'error', code, message: err instanceof Error ? err.message : String(err) });
+    // The message lists up to 8 keys of each kind when there are many; the lab lists them all.
+    const problems = err instanceof KeyMismatchError ? err.problems : undefined;
+    post({ kind: 'error', code, message: err instanceof Error ? err.message : String(err), ...(problems ? { problems } : {}) });
   }
 };
