@@ -15,6 +15,7 @@ import { readCheckpoint } from '../../src/model/checkpoint';
 import { parseNpy } from '../../src/model/npy';
 import { writeMaliciousCheckpoint, writeSafetensors } from '../helpers/checkpoint-writers';
 import { expect, expectClean, open, test } from './fixtures';
+import { serveSite } from './static-server';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(process.cwd(), 'training/make_reference.py');
@@ -232,4 +233,50 @@ test.describe('your own ImageNet checkpoint in the lab', () => {
     expect(logits.every(Number.isFinite)).toBe(true);
     expectClean(problems);
   });
+});
+
+test('the checkpoint worker runs under the site\'s Content-Security-Policy, dropped onto the lab', async ({ page, problems }) => {
+  test.setTimeout(180_000);
+  const site = await serveSite(join(process.cwd(), process.env.ASTRO_OUT_DIR ?? 'dist'), join(process.cwd(), 'public', '_headers'));
+  try {
+    const violations: string[] = [];
+    page.on('console', (msg) => {
+      if (/Content.Security.Policy/i.test(msg.text())) violations.push(msg.text());
+    });
+    await page.goto(`${site.url}/lab/?backend=wasm`);
+    await waitFor(page, 'ghostnet-fmnist');
+    // A V1 0.5× state_dict with small made-up values: no PyTorch needed for this one. (The model
+    // library reads its JSON tables with a plain import, which Playwright's loader refuses: tsx writes it.)
+    const file = join(mkdtempSync(join(tmpdir(), 'ghostlab-half-')), 'half.safetensors');
+    const script = `
+      import { writeFileSync } from 'node:fs';
+      import { buildSpec, paramEntries, resolveConfig } from './src/model/index.ts';
+      import { writeSafetensors } from './test/helpers/checkpoint-writers.ts';
+      const sd = Object.fromEntries(paramEntries(buildSpec(resolveConfig('ghostnet_050'))).map((e, k) => {
+        const n = e.ptShape.reduce((a, b) => a * b, 1);
+        return [e.name, { shape: e.ptShape, data: Float32Array.from({ length: n }, (_, i) => (e.name.endsWith('running_var') ? 1 : Math.sin(k + i) * 0.01)) }];
+      }));
+      writeFileSync(${JSON.stringify(file)}, writeSafetensors(sd));`;
+    const r = spawnSync('npx', ['tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const bytes = [...readFileSync(file)];
+    rmSync(join(file, '..'), { recursive: true, force: true });
+    // Dropped, as a reader drags a file from the desktop onto the drop zone.
+    await page.evaluate((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'half.safetensors'));
+      const zone = document.querySelector('[data-role="checkpoint-drop"]')!;
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, bytes);
+    await waitFor(page, 'half.safetensors (ghostnet_050)');
+    expect((await status(page)).lastLogits).toHaveLength(1000);
+    expect(violations).toEqual([]);
+    // (served from its own port, so the fixture's same-origin check does not apply here)
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.consoleErrors).toEqual([]);
+    expect(problems.requests.filter((u) => !u.startsWith(site.url) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+  } finally {
+    await site.close();
+  }
 });
