@@ -81,6 +81,7 @@ test.describe('your own ImageNet checkpoint in the lab', () => {
     await checkpoint.setInputFiles(join(ref.v1.dir, 'model.pth'));
     await waitFor(page, 'model.pth (ghostnet_100)');
     await expect(page.locator('[data-role="checkpoint-status"]')).toContainText(/ghostnet_100, detected/);
+    await expect(page.locator('[data-role="upload-hint"]')).toContainText('cropped to the centre 224×224');
     await image.setInputFiles(join(ref.v1.dir, 'input.npy'));
     await expectLogits(page, ref.v1.logits);
     // ImageNet's 1000 classes: the top 5 and one row for the rest.

@@ -14,6 +14,12 @@ export const uploadPanel: Panel = (el, ctx) => {
   const drop = role(el, 'drop');
   const error = role(el, 'upload-error');
   const invert = role<HTMLInputElement>(el, 'invert');
+  const hint = role(el, 'upload-hint');
+  // The hint says what this model's preprocessing does: grey 28×28, or an ImageNet crop.
+  const off = state.subscribe(['model'], () => {
+    const p = session.model?.config.preprocess;
+    if (hint && p) hint.textContent = `${p.grayscale ? t.uploadHint : t.uploadHintRgb(p.resize, p.crop)} ${t.uploadNpy}`;
+  });
 
   const take = async (f: File) => {
     if (error) error.hidden = true;
@@ -53,7 +59,7 @@ export const uploadPanel: Panel = (el, ctx) => {
     const f = e.dataTransfer?.files[0];
     if (f) void take(f);
   });
-  return {};
+  return { destroy: off };
 };
 
 /** Largest .npy file read at all: the element bound in float64 plus NumPy's largest header. */
