@@ -2,6 +2,7 @@
  * bench-browser: how the lab (/lab/) performs in headless Chromium, per backend and model.
  *
  *   npm run bench:browser -- [--model ID]... [--backend webgl|wasm|cpu]... [--runs N] [--json]
+ *   npm run bench:browser -- --checkpoint ghostnet_1x.pth [--backend wasm]
  *
  * For every (backend, model) cell it opens the lab in a fresh browser context (cold caches, a new
  * tfjs engine), a few times ("sessions", interleaved across cells so that machine-load drift
@@ -14,6 +15,8 @@
  *   - opening a layer      ghostlabDebug.openLayer(name) over layers spread along the network;
  *   - tf memory            numTensors before/after every inference and after every layer change,
  *                          from window.ghostlab and straight from the tfjs engine (window._tfengine).
+ * With --checkpoint FILE it also measures "Your checkpoint" (tools/bench-checkpoint.ts): from choosing
+ * the file to the first prediction at 224×224.
  * It prints a table (or JSON with --json) with targets beside the numbers. It never asserts a time:
  * the exit code says only whether the measurement ran.
  *
@@ -29,6 +32,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { formatCheckpointReport, runCheckpointSession, type CheckpointSession } from './bench-checkpoint.js';
 import { spread, type Spread } from './stats.js';
 import { benchThreads, formatThreads } from './bench-threads.js';
 
@@ -53,7 +57,10 @@ IQR), opening a layer, and tfjs numTensors around every inference and layer chan
 with targets beside the numbers; never asserts a time.
 
 Options:
-  --model ID         a model id (repeatable or comma-separated; default ${DEFAULT_MODELS.join(' ')})
+  --model ID         a model id (repeatable or comma-separated; default ${DEFAULT_MODELS.join(' ')},
+                     or none when --checkpoint is given)
+  --checkpoint FILE  a .pth/.safetensors GhostNet checkpoint: time from choosing it in the lab to the
+                     first prediction (repeatable)
   --backend NAME     webgl, wasm or cpu (repeatable or comma-separated; default all three)
   --runs N           timed warm inferences per session (default 20)
   --warmup N         untimed inferences before them (default 3)
@@ -78,6 +85,7 @@ Environment: CHROMIUM_PATH (default /usr/bin/chromium).`;
 
 interface Options {
   models: string[];
+  checkpoints: string[];
   backends: Backend[];
   runs: number;
   warmup: number;
@@ -96,10 +104,10 @@ interface Options {
 class UsageError extends Error {}
 
 function parseOptions(argv: string[]): Options | 'help' {
-  const multi: Record<string, string[]> = { model: [], backend: [] };
+  const multi: Record<string, string[]> = { model: [], backend: [], checkpoint: [] };
   const single: Record<string, string> = {};
   const flags = new Set<string>();
-  const valued = new Set(['model', 'backend', 'runs', 'warmup', 'sessions', 'layer-runs', 'sample', 'port', 'url', 'out-dir', 'timeout']);
+  const valued = new Set(['model', 'backend', 'checkpoint', 'runs', 'warmup', 'sessions', 'layer-runs', 'sample', 'port', 'url', 'out-dir', 'timeout']);
   const boolean = new Set(['json', 'build', 'help', 'threads']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -126,6 +134,7 @@ function parseOptions(argv: string[]): Options | 'help' {
   };
   for (const b of multi.backend!) if (!(BACKENDS as readonly string[]).includes(b)) throw new UsageError(`unknown --backend '${b}' (one of ${BACKENDS.join(', ')})`);
   for (const m of multi.model!) if (!/^[\w.-]+$/.test(m)) throw new UsageError(`--model '${m}' is not a model id`);
+  for (const f of multi.checkpoint!) if (!existsSync(f)) throw new UsageError(`--checkpoint '${f}' does not exist`);
   let url = single.url ?? null;
   if (url !== null) {
     try {
@@ -136,7 +145,8 @@ function parseOptions(argv: string[]): Options | 'help' {
   }
   if (url !== null && (single.port !== undefined || flags.has('build'))) throw new UsageError('--url benches a running site: --port and --build do not apply');
   return {
-    models: [...new Set(multi.model!.length ? multi.model! : DEFAULT_MODELS)],
+    models: [...new Set(multi.model!.length ? multi.model! : multi.checkpoint!.length ? [] : DEFAULT_MODELS)],
+    checkpoints: [...new Set(multi.checkpoint!.map((f) => path.resolve(f)))],
     backends: [...new Set((multi.backend!.length ? multi.backend! : [...BACKENDS]) as Backend[])],
     runs: int('runs', 20, 1, 100_000),
     warmup: int('warmup', 3, 0, 10_000),
@@ -609,12 +619,19 @@ function table(head: string[], rows: string[][]): string {
 
 const mark = (ok: boolean) => (ok ? ' ✓' : ' ✗');
 
+/** Where, when and on how busy a machine the numbers were taken. */
+function header(meta: Meta): string[] {
+  return [
+    `GhostNet Lab browser bench — ${meta.url}/lab/ — ${meta.date}`,
+    `${meta.browser}, headless; WebGL: ${meta.webglRenderer ?? 'unknown'}`,
+    `load average ${meta.loadavgStart.join(' ')} (1/5/15 min) at start, ${meta.loadavgEnd.join(' ')} at end, on ${meta.cpus} cores${meta.loadavgStart[0]! > meta.cpus * 0.5 ? ' — busy machine, expect noise' : ''}`,
+  ];
+}
+
 function formatReport(meta: Meta, cells: Map<string, Summary>, opts: Options): string {
   const key = (b: string, m: string) => `${b} ${m}`;
   const out: string[] = [];
-  out.push(`GhostNet Lab browser bench — ${meta.url}/lab/ — ${meta.date}`);
-  out.push(`${meta.browser}, headless; WebGL: ${meta.webglRenderer ?? 'unknown'}`);
-  out.push(`load average ${meta.loadavgStart.join(' ')} (1/5/15 min) at start, ${meta.loadavgEnd.join(' ')} at end, on ${meta.cpus} cores${meta.loadavgStart[0]! > meta.cpus * 0.5 ? ' — busy machine, expect noise' : ''}`);
+  out.push(...header(meta));
   out.push(`${opts.sessions} cold session(s) per cell (fresh browser context each, cells interleaved); per session ${opts.warmup} warm-up + ${opts.runs} timed inferences, ${opts.layerRuns} layer openings`);
   if (meta.interrupted) out.push(`INTERRUPTED (${meta.interrupted}): ${meta.sessionsDone} of ${meta.sessionsPlanned} sessions measured`);
   out.push(`times in ms: median over sessions (load, first) or over all timed runs pooled [p10–p90]; ✓/✗ = within target or not (not an assertion)`);
@@ -782,7 +799,19 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
-  if (!all.length) throw new Error('interrupted before any session finished');
+  const ckpts: CheckpointSession[] = [];
+  for (let i = 1; i <= o.sessions && !interrupted; i++) {
+    for (const backend of o.backends) {
+      for (const file of o.checkpoints) {
+        if (interrupted) break;
+        const s = await runCheckpointSession(b, base, backend, file, i, o.timeoutMs, INIT_SCRIPT);
+        ckpts.push(s);
+        log(`checkpoint ${path.basename(file)} ${backend} #${i}: ${s.ok ? `choose→first prediction ${ms(s.chooseToFirstMs!)} ms` : `error: ${s.error}`}`);
+      }
+    }
+  }
+
+  if (!all.length && !ckpts.length) throw new Error('interrupted before any session finished');
   if (interrupted) log(`interrupted: reporting ${all.length} of ${total} sessions`);
   const cells = new Map<string, Summary>();
   for (const backend of o.backends) for (const model of o.models) if (all.some((s) => s.backend === backend && s.model === model)) cells.set(`${backend} ${model}`, summarise(all.filter((s) => s.backend === backend && s.model === model)));
@@ -806,11 +835,12 @@ async function main(argv: string[]): Promise<number> {
     });
     const { json: _json, ...options } = o;
     const round = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(3)) : v);
-    console.log(JSON.stringify({ meta, options, targets: TARGETS, results }, round, 2));
+    console.log(JSON.stringify({ meta, options, targets: TARGETS, results, checkpoints: ckpts }, round, 2));
   } else {
-    console.log(formatReport(meta, cells, o));
+    console.log(cells.size ? formatReport(meta, cells, o) : header(meta).join('\n'));
+    if (ckpts.length) console.log(`\n${formatCheckpointReport(ckpts)}`);
   }
-  return all.some((s) => s.ok) ? 0 : 1;
+  return all.some((s) => s.ok) || ckpts.some((s) => s.ok) ? 0 : 1;
 }
 
 /** --threads: one thread vs threaded wasm (tools/bench-threads.ts), on the built site. */

@@ -1,10 +1,12 @@
 """Reference checkpoint + input/logits for parity tests.
 
-    /usr/bin/python3 training/make_reference.py --arch ARCH --out DIR [--seed N] [--num-classes N] [--input H]
+    /usr/bin/python3 training/make_reference.py --arch ARCH --out DIR [--seed N] [--num-classes N] [--input H] [--batch N]
 
 Writes DIR/model.pth (torch.save(state_dict), official key names, zip format),
 DIR/model.safetensors (float tensors as F32; num_batches_tracked is left out: it does not affect eval),
-DIR/input.npy (float32 NCHW, batch 2) and DIR/logits.npy (float32 [2, num_classes]), eval mode.
+DIR/model-timm.pth (the same weights as timm's train.py saves them: nn.Parameters under 'state_dict'
+with DataParallel's 'module.' prefix, beside 'epoch', 'arch' and an argparse.Namespace of 'args'),
+DIR/input.npy (float32 NCHW, batch 2 unless --batch) and DIR/logits.npy (float32 [batch, num_classes]), eval mode.
 
 Weights use PyTorch's default init; BatchNorm weight/bias are randomised, and running_mean/running_var are
 calibrated on random inputs (so activations stay in a sane range) and then perturbed, so that BN folding is
@@ -76,6 +78,7 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--num-classes", type=int, default=None)
     ap.add_argument("--input", type=int, default=None, help="input height = width (default: the layout's)")
+    ap.add_argument("--batch", type=int, default=2, help="items in input.npy")
     args = ap.parse_args(argv)
 
     torch.set_num_threads(2)
@@ -89,7 +92,7 @@ def main(argv=None):
     calib_batch = 8 if shape[1] * shape[2] > 64 * 64 else 32
     randomize(model, shape, gen, calib_batch)
 
-    x = torch.randn((2,) + tuple(shape), generator=gen)
+    x = torch.randn((args.batch,) + tuple(shape), generator=gen)
     with torch.no_grad():
         logits = model(x)
     assert torch.isfinite(logits).all(), "non-finite logits"
@@ -98,6 +101,9 @@ def main(argv=None):
     sd = model.state_dict()
     torch.save(sd, os.path.join(args.out, "model.pth"))
     write_safetensors(sd, os.path.join(args.out, "model.safetensors"))
+    timm_sd = {f"module.{k}": (nn.Parameter(v, requires_grad=False) if v.is_floating_point() else v) for k, v in sd.items()}
+    timm_args = argparse.Namespace(model=args.arch, lr=0.1, epochs=3)
+    torch.save({"epoch": 3, "arch": args.arch, "state_dict": timm_sd, "args": timm_args}, os.path.join(args.out, "model-timm.pth"))
     np.save(os.path.join(args.out, "input.npy"), x.numpy().astype(np.float32))
     np.save(os.path.join(args.out, "logits.npy"), logits.numpy().astype(np.float32))
     print(f"{args.arch}: wrote {args.out} (input {list(x.shape)}, logits {list(logits.shape)}, "

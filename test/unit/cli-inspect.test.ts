@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, type GhostNetModel } from '../../src/model/index.js';
-import { writeNpy } from '../../tools/cli/npy.js';
+import { writeNpy } from '../../src/model/npy.js';
 import { writeTorchCheckpoint } from '../helpers/checkpoint-writers.js';
 import { maxAbsDiff, runCliAsync as cli, stateDict, tempDir, useWasm } from '../helpers/ghostlab.js';
 

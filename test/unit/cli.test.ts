@@ -6,7 +6,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, type GhostNetModel } from '../../src/model/index.js';
-import { writeNpy } from '../../tools/cli/npy.js';
+import { writeNpy } from '../../src/model/npy.js';
 import { writeMaliciousCheckpoint, writeSafetensors, writeTorchCheckpoint, type TensorSpecs } from '../helpers/checkpoint-writers.js';
 import { maxAbsDiff, runCliAsync as cli, stateDict, tempDir, useWasm } from '../helpers/ghostlab.js';
 

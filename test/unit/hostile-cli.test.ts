@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, type GhostNetModel } from '../../src/model/index.js';
 import { MAX_SOURCE_SIDE } from '../../src/lib/image-input.js';
-import { writeNpy } from '../../tools/cli/npy.js';
+import { writeNpy } from '../../src/model/npy.js';
 import { writeTorchCheckpoint, type TensorSpecs } from '../helpers/checkpoint-writers.js';
 import { ROOT, runAsync, runCliAsync as cli, runCliMeasured, stateDict, tempDir, useWasm, type CliResult } from '../helpers/ghostlab.js';
 import { billionLaughsPickle, breakDeflatedEntry, jpegHeaderOnly, npyHeader, pngHeaderOnly, torchZipAround } from '../helpers/hostile-files.js';

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../src/model/checkpoint/index.js';
 import { fromCheckpoint } from '../../src/model/index.js';
-import { nchwToNhwc, parseNpy } from '../../tools/cli/npy.js';
+import { nchwToNhwc, parseNpy } from '../../src/model/npy.js';
 import { maxAbsDiff, ROOT, runCli, tempDir, useWasm } from '../helpers/ghostlab.js';
 
 const PYTHON = '/usr/bin/python3';

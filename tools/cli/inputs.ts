@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { printable } from '../../src/model/checkpoint/errors.js';
 import type { GhostNetModel } from '../../src/model/index.js';
 import { InputError } from './args.js';
-import { nchwToNhwc, parseNpy } from './npy.js';
+import { nchwToNhwc, parseNpy } from '../../src/model/npy.js';
 
 /** A .npy item may be at most this many times the model's input side (memory grows with its square). */
 export const NPY_SIDE_FACTOR = 4;

@@ -9,7 +9,7 @@ import { parseBackend, useBackend } from './backend.js';
 import { readModelDir, readUserFile } from './fsio.js';
 import { decodeImage, expandInputs } from './images.js';
 import { firstNonFinite, loadNpy, NPY_SIDE_FACTOR } from './inputs.js';
-import { MAX_NPY_ELEMENTS } from './npy.js';
+import { MAX_NPY_ELEMENTS } from '../../src/model/npy.js';
 
 /** A .npy batch runs through the model this many input-sized items at a time (fewer if larger). */
 const CHUNK = 32;

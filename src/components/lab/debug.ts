@@ -16,7 +16,7 @@ export function installDebug(ctx: LabContext): void {
           const image = state.get().image;
           if (!model || !image) throw new Error('no input yet');
           const { preprocessImage } = await import('../../model');
-          const r = await session.infer(preprocessImage(image.rgba, model.config.preprocess, model.inputShape));
+          const r = await session.infer(image.tensor?.data ?? preprocessImage(image.rgba, model.config.preprocess, model.inputShape));
           setStatus({ lastInferenceMs: r.ms, numTensors: session.numTensors() });
           return r.ms;
         }),

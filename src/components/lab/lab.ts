@@ -6,6 +6,7 @@
  */
 import { backendPanel, startBackend } from './backend-panel';
 import { comparePanel } from './compare-panel';
+import { checkpointPanel } from './checkpoint-panel';
 import type { LabConfig, LabContext, PanelHandle } from './context';
 import { installDebug } from './debug';
 import { drawPanel } from './draw-panel';
@@ -64,7 +65,7 @@ export async function mountLab(root: HTMLElement): Promise<void> {
     drawPanel(root, ctx),
     seesPanel(root, ctx),
     predictionPanel(root, ctx),
-    ...(full ? [stripPanel(root, ctx)] : [openLabPanel(root, ctx)]),
+    ...(full ? [checkpointPanel(root, ctx), stripPanel(root, ctx)] : [openLabPanel(root, ctx)]),
     inspectorPanel(root, ctx),
     stepPanel(root, ctx),
     ...(full ? [ghostClaimPanel(root, ctx)] : []),

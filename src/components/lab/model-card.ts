@@ -36,6 +36,10 @@ export const modelCard: Panel = (el, ctx) => {
   };
 
   const show = async (id: string) => {
+    if (!cfg.models.some((x) => x.id === id)) {
+      host.replaceChildren(para(t.ckptNoCard));
+      return;
+    }
     let m: Metrics;
     try {
       m = await fetchMetrics(id);

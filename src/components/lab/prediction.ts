@@ -12,8 +12,10 @@ export const predictionPanel: Panel = (el, ctx) => {
       if (!changed.has('image') && !changed.has('model') && bars) return;
       classes = model.labels;
       const data = { labels: classes.map((l) => className(l, cfg.lang)), probs: result.probs };
-      if (bars) bars.update(data);
-      else bars = drawProbBars(role(el, 'probs')!, data, { topK: 10, strings: { ariaLabel: t.probabilities } });
+      // Fashion-MNIST's 10 classes all fit; of ImageNet's 1000, the top 5 and one row for the rest.
+      const topK = classes.length > 10 ? 5 : 10;
+      if (bars) bars.update(data, { topK });
+      else bars = drawProbBars(role(el, 'probs')!, data, { topK, strings: { ariaLabel: t.probabilities, others: t.otherClasses } });
       const label = state.get().image?.label ?? null;
       const truth = label !== null ? ` · ${t.trueLabel}: ${className(classes[label] ?? '', cfg.lang)}` : '';
       const meta = role(el, 'meta');

@@ -69,6 +69,15 @@ export class LabSession {
     return model;
   }
 
+  /**
+   * Puts a model built elsewhere (the reader's converted checkpoint) in place of the current one,
+   * whose tensors are released; `started` is when the reader chose it, for the first-inference clock.
+   */
+  adopt(model: GhostNetModel, started: number): void {
+    this.loadStartedAt = started;
+    this.replaceModel(model);
+  }
+
   private replaceModel(model: GhostNetModel | null): void {
     const old = this.model;
     this.model = model;

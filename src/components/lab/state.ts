@@ -12,7 +12,9 @@ export interface LabImage {
   rgba: RgbaImage;
   /** True class when the picture is a gallery sample; null for uploads and drawings. */
   label: number | null;
-  source: 'sample' | 'upload' | 'draw';
+  source: 'sample' | 'upload' | 'draw' | 'npy';
+  /** A `.npy` input: the model's input tensor itself (NHWC), used as is without preprocessing. */
+  tensor?: { shape: [number, number, number]; data: Float32Array };
 }
 
 export interface LabState {

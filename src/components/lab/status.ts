@@ -11,6 +11,8 @@ export interface LabStatus {
   ready: boolean;
   lastPrediction: { index: number; label: string; p: number } | null;
   lastInferenceMs: number | null;
+  /** The last inference's logits, one per class. */
+  lastLogits: number[] | null;
   numTensors: number;
   /** Time to fetch and build the current model. */
   loadMs: number | null;
@@ -60,6 +62,7 @@ const state: LabStatus = {
   ready: false,
   lastPrediction: null,
   lastInferenceMs: null,
+  lastLogits: null,
   numTensors: 0,
   loadMs: null,
   firstInferenceMs: null,
@@ -89,7 +92,7 @@ export function installStatus(): void {
       enumerable: true,
       get: () => {
         const v = state[key];
-        if (Array.isArray(v)) return v.map((x) => ({ ...x }));
+        if (Array.isArray(v)) return (v as unknown[]).map((x) => (x && typeof x === 'object' ? { ...x } : x));
         return v && typeof v === 'object' ? { ...v } : v;
       },
     });

@@ -11,10 +11,11 @@ import { gridId } from './grid-panel';
 import type { LabState, LabStore } from './state';
 
 /** The URL's values for a state: s and d name the model only while a grid cell is loaded. */
-function urlValues(s: Readonly<LabState>, defaults: { s: number; d: number }) {
+function urlValues(s: Readonly<LabState>, defaults: { s: number; d: number }, shipped: readonly string[]) {
   const onGrid = s.model !== null && s.model === gridId(s.s, s.d);
   return {
-    ...(s.model ? { model: s.model } : {}),
+    // A reader's own checkpoint cannot be reopened from a link, so only shipped models are named.
+    ...(s.model && shipped.includes(s.model) ? { model: s.model } : {}),
     sample: s.sample, layer: s.layer, channel: s.channel, backend: s.backend, scale: s.scale, x: s.x, y: s.y,
     s: onGrid ? s.s : defaults.s,
     d: onGrid ? s.d : defaults.d,
@@ -24,10 +25,10 @@ function urlValues(s: Readonly<LabState>, defaults: { s: number; d: number }) {
 /** The lab page's address showing state `s` (from an embedded lab): read back by `initialState`. */
 export function labHref(cfg: LabConfig, s: Readonly<LabState>): string {
   const schema = schemaFor({ ...cfg, defaultLayer: null });
-  const query = writeParams('', schema, urlValues(s, { s: schema.s.default, d: schema.d.default }), { omitDefaults: true }).toString();
+  const query = writeParams('', schema, urlValues(s, { s: schema.s.default, d: schema.d.default }, schema.model.options), { omitDefaults: true }).toString();
   // The lab page's own default model differs from a chapter's: always name the model.
   const params = new URLSearchParams(query);
-  if (s.model) params.set('model', s.model);
+  if (s.model && schema.model.options.includes(s.model)) params.set('model', s.model);
   return `${cfg.base}${cfg.lang === 'zh' ? '/zh' : ''}/lab/?${params.toString()}`;
 }
 
@@ -69,5 +70,5 @@ export function initialState(cfg: LabConfig, fromUrl: boolean): { state: Partial
 export function bindUrl(cfg: LabConfig, state: LabStore): () => void {
   const schema = schemaFor(cfg);
   const url = createUrlState(schema, undefined, { omitDefaults: true });
-  return state.subscribe(['model', 'sample', 'layer', 'channel', 'backend', 'scale', 's', 'd', 'x', 'y'], (s) => url.set(urlValues(s, { s: schema.s.default, d: schema.d.default })));
+  return state.subscribe(['model', 'sample', 'layer', 'channel', 'backend', 'scale', 's', 'd', 'x', 'y'], (s) => url.set(urlValues(s, { s: schema.s.default, d: schema.d.default }, schema.model.options)));
 }

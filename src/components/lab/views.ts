@@ -17,6 +17,16 @@ const RUN_KEYS: readonly LabKey[] = ['model', 'image'];
 /** State keys that only change what is drawn from the taps. */
 const VIEW_KEYS: readonly LabKey[] = ['layer', 'channel', 'scale', 'x', 'y'];
 
+/** A `.npy` input goes in as is, so it must already have the model's input shape. */
+function tensorFor(tensor: NonNullable<LabImage['tensor']>, model: GhostNetModel): Float32Array {
+  const want = model.inputShape;
+  if (tensor.shape.join() !== want.join()) {
+    const [h, w, c] = tensor.shape;
+    throw new Error(`the .npy input has shape (1, ${c}, ${h}, ${w}) but ${model.arch} takes (1, ${want[2]}, ${want[0]}, ${want[1]}); a .npy is used as is, without resizing`);
+  }
+  return tensor.data;
+}
+
 export function createViews(ctx: Omit<LabContext, 'views'>, panels: () => PanelHandle[]): Views {
   const { state, session, notices, t } = ctx;
   let pending: Set<LabKey> | null = null;
@@ -29,7 +39,7 @@ export function createViews(ctx: Omit<LabContext, 'views'>, panels: () => PanelH
     const image = state.get().image;
     if (!model || !image || state.get().model === null) return;
     if (!input || input.image !== image || input.model !== model) {
-      input = { image, model, data: preprocessImage(image.rgba, model.config.preprocess, model.inputShape) };
+      input = { image, model, data: image.tensor ? tensorFor(image.tensor, model) : preprocessImage(image.rgba, model.config.preprocess, model.inputShape) };
     }
     const run = !result || RUN_KEYS.some((k) => changed.has(k));
     if (run) {
@@ -43,6 +53,7 @@ export function createViews(ctx: Omit<LabContext, 'views'>, panels: () => PanelH
         backend: session.backend!.name,
         lastPrediction: { index: top, label: labels[top] ?? String(top), p: result.probs[top]! },
         lastInferenceMs: result.ms,
+        lastLogits: Array.from(result.logits),
         ...(first ? { firstInferenceMs: performance.now() - (firstRun ? pageStart : session.loadStartedAt) } : {}),
       });
       firstRun = false;

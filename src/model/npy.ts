@@ -1,5 +1,5 @@
 /** NumPy .npy reading (v1–v3 headers): float32/float64 little-endian, C order, bounded in size. */
-import { printable } from '../../src/model/checkpoint/errors.js';
+import { printable } from './checkpoint/errors.js';
 
 export interface NpyArray {
   shape: number[];
