@@ -16,6 +16,8 @@ import { logitsOn, type TapData } from './session';
 import { setStatus } from './status';
 
 const BATCH = 100;
+/** Inputs up to this side get the per-module resemblance of every module on each image. */
+const SMALL_INPUT = 64;
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 
 /** The Ghost modules of a model that make ghost maps (the plain twin has none). */
@@ -166,12 +168,23 @@ export const ghostClaimPanel: Panel = (el, ctx) => {
     }
   };
 
+  // The gallery is Fashion-MNIST: a model with other classes (a reader's ImageNet checkpoint) cannot be scored on it.
+  let galleryClasses: string[] | null = null;
+  void fetchSamples(cfg.base)
+    .then(({ classes }) => {
+      galleryClasses = classes;
+      canKnock();
+    })
+    .catch(() => undefined);
+  const scoresOnGallery = (m: GhostNetModel) => !!galleryClasses && m.labels.length === galleryClasses.length && m.labels.every((l, i) => l === galleryClasses![i]);
   const canKnock = () => {
     const model = session.model;
-    const ok = !!model && ghostLayers(model).some((l) => l.name === state.get().layer);
+    const fits = !!model && scoresOnGallery(model);
+    const ok = fits && ghostLayers(model!).some((l) => l.name === state.get().layer);
     oneBtn.disabled = !ok || !cancelBtn.hidden;
-    oneBtn.title = ok ? '' : t.claimOpenGhost;
-    allBtn.disabled = !model || !ghostLayers(model).length || !cancelBtn.hidden;
+    oneBtn.title = ok ? '' : fits ? t.claimOpenGhost : t.knockoutNotGallery;
+    allBtn.disabled = !fits || !ghostLayers(model!).length || !cancelBtn.hidden;
+    if (model && !fits && galleryClasses && !result.textContent) result.textContent = t.knockoutNotGallery;
   };
   oneBtn.addEventListener('click', () => void knockout([state.get().layer]));
   allBtn.addEventListener('click', () => void knockout(ghostLayers(session.model!).map((l) => l.name)));
@@ -195,8 +208,12 @@ export const ghostClaimPanel: Panel = (el, ctx) => {
   ];
 
   return {
-    taps: (changed, model) =>
-      changed.has('model') || changed.has('image') || changed.has('layer') ? ghostLayers(model).flatMap((l) => [`${l.name}.intrinsic`, `${l.name}.ghost`]) : null,
+    taps: (changed, model) => {
+      if (!changed.has('model') && !changed.has('image') && !changed.has('layer')) return null;
+      // Every module on a small input; only the open one at ImageNet scale, where each is large.
+      const layers = model.inputShape[0]! <= SMALL_INPUT ? ghostLayers(model) : ghostLayers(model).filter((l) => l.name === state.get().layer);
+      return layers.flatMap((l) => [`${l.name}.intrinsic`, `${l.name}.ghost`]);
+    },
     render({ model, taps }, changed) {
       if (!changed.has('model') && !changed.has('image') && !changed.has('layer')) return;
       drawResemblance(model, taps);
