@@ -3,6 +3,7 @@
  * reads and converts it with the model library's own reader, and the lab then runs it. Until the
  * new network is built, and after any failure, the previous model keeps answering.
  */
+import { onFileChosen } from './file-drop';
 import { createModel, GhostNetModel, resolveConfig, type KeyProblems, type WeightSet } from '../../model';
 import { role, type Panel } from './context';
 import type { WorkerReply } from './checkpoint-protocol';
@@ -161,22 +162,7 @@ export const checkpointPanel: Panel = (el, ctx) => {
     });
   });
 
-  input.addEventListener('change', () => {
-    const f = input.files?.[0];
-    if (f) take(f);
-    input.value = '';
-  });
-  drop?.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('dragover');
-  });
-  drop?.addEventListener('dragleave', () => drop.classList.remove('dragover'));
-  drop?.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('dragover');
-    const f = e.dataTransfer?.files[0];
-    if (f) take(f);
-  });
+  onFileChosen(input, drop, take);
   return { destroy: () => worker?.terminate() };
 };
 

@@ -8,6 +8,7 @@
 import { ghostResemblance, preprocessImage, type GhostNetModel, type LayerInfo } from '../../model';
 import { drawFeatureGrid, splitChannels, type FeatureGridHandle, type MapData } from '../../viz/feature-grid';
 import { role, type Frame, type Panel } from './context';
+import { PAGE } from './inspector';
 import { openableLayers } from './layers';
 import { mapNames } from './map-names';
 import { fetchModel, inferOn, inspectOn, rebuildOn, type TapData } from './session';
@@ -59,10 +60,11 @@ export const comparePanel: Panel = (el, ctx) => {
       tap ? splitChannels(tap.data, tap.shape, 'HWC').map((data, i) => ({ id: `c${first + i}`, label: label(i), group, data, height: tap.shape[0]!, width: tap.shape[1]! })) : [];
     const g = layer.ghost && !layer.ghost.plain ? layer.ghost : null;
     const names = mapNames(layer, g ? col.model.cheapKernels(layer.name) : null);
-    if (!g) return split(taps.get(layer.taps[layer.taps.length - 1]!), 'output', (i) => names[i] ?? `${i}`);
+    if (!g) return split(taps.get(layer.taps[layer.taps.length - 1]!), 'output', (i) => names[i] ?? `${i}`).slice(0, PAGE);
+    // Side by side only the first page of each group (ImageNet layers have hundreds of maps).
     return [
-      ...split(taps.get(`${layer.name}.intrinsic`), 'intrinsic', (i) => names[i]!),
-      ...split(taps.get(`${layer.name}.ghost`), 'ghost', (j) => names[g.intrinsic + j]!, g.intrinsic),
+      ...split(taps.get(`${layer.name}.intrinsic`), 'intrinsic', (i) => names[i]!).slice(0, PAGE),
+      ...split(taps.get(`${layer.name}.ghost`), 'ghost', (j) => names[g.intrinsic + j]!, g.intrinsic).slice(0, PAGE),
     ];
   };
 

@@ -53,6 +53,37 @@ function maps(tap: TapData | undefined, group: string, channel: (k: number) => n
   });
 }
 
+/** At most this many maps of one group are drawn at once; ImageNet layers (up to 960) get pages. */
+export const PAGE = 128;
+
+/**
+ * The page of at most PAGE maps of `list` that holds index `at`, and, when there is more than one
+ * page, a pager in `parent` whose buttons select the first map of the page before or after.
+ */
+function paged(parent: HTMLElement, list: MapData[], at: number, t: LabStrings, select: (id: string) => void): MapData[] {
+  if (list.length <= PAGE) return list;
+  const start = Math.floor(Math.min(Math.max(0, at), list.length - 1) / PAGE) * PAGE;
+  const end = Math.min(list.length, start + PAGE);
+  const bar = document.createElement('div');
+  bar.className = 'lab-row lab-pager';
+  bar.dataset.role = 'pager';
+  const button = (text: string, to: number | null) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'lab-button';
+    b.textContent = text;
+    b.disabled = to === null;
+    if (to !== null) b.addEventListener('click', () => select(list[to]!.id));
+    return b;
+  };
+  const where = document.createElement('span');
+  where.className = 'lab-meta';
+  where.textContent = t.pageOf(start + 1, end, list.length);
+  bar.append(button(t.pagePrev, start > 0 ? start - PAGE : null), where, button(t.pageNext, end < list.length ? end : null));
+  parent.append(bar);
+  return list.slice(start, end);
+}
+
 function section(parent: HTMLElement, title: string, hint?: string, cls = ''): HTMLElement {
   const s = document.createElement('section');
   s.className = `lab-section ${cls}`;
@@ -150,10 +181,18 @@ export function drawInspector(
       if (!kernelText.isConnected) kernelBox.append(kernelText);
     };
 
+    // Large layers are drawn a page at a time: the page that holds the selected map (or its source / its ghosts).
+    const ch = input.channel;
+    const source = input.kernels?.source ?? [];
+    const atIntrinsic = ch < m ? ch : (source[ch - m] ?? 0);
+    const atGhost = ch >= m ? ch - m : Math.max(0, source.indexOf(ch));
+    const pick = (id: string) => cb.onChannel(channelOf(id));
+    const intrinsicPage = paged(left, intrinsic, atIntrinsic, t, pick);
+    const ghostPage = paged(right, ghosts, atGhost, t, pick);
     let ghostGrid: FeatureGridHandle | null = null;
     const intrinsicGrid = drawFeatureGrid(
       left,
-      intrinsic,
+      intrinsicPage,
       gridOpts(t.intrinsic, domain, (id) => {
         const i = id ? channelOf(id) : -1;
         ghostGrid?.setHighlight(id && input.kernels ? input.kernels.source.flatMap((s, j) => (s === i ? [`c${m + j}`] : [])) : []);
@@ -162,15 +201,15 @@ export function drawInspector(
     );
     ghostGrid = drawFeatureGrid(
       right,
-      ghosts,
+      ghostPage,
       gridOpts(t.ghost, domain, (id) => {
         const j = id ? channelOf(id) - m : -1;
         intrinsicGrid.setHighlight(id && input.kernels ? [`c${input.kernels.source[j]}`] : []);
         if (id) showKernel(j);
       }),
     );
-    register(intrinsic, intrinsicGrid);
-    register(ghosts, ghostGrid);
+    register(intrinsicPage, intrinsicGrid);
+    register(ghostPage, ghostGrid);
     if (input.kernels) showKernel(input.channel >= m ? input.channel - m : Math.max(0, input.kernels.source.indexOf(input.channel)));
     if (ghost.kept < ghost.intrinsic + ghost.ghost) {
       // ceil(n/s)·s maps were made; the official code slices the output back to n.
@@ -190,8 +229,10 @@ export function drawInspector(
       note.textContent = t.plainNote;
       el.append(note);
     }
-    const grid = drawFeatureGrid(section(el, t.outputMaps), layerMaps, gridOpts(t.outputMaps, domain));
-    register(layerMaps, grid);
+    const body = section(el, t.outputMaps);
+    const page = paged(body, layerMaps, input.channel, t, (id) => cb.onChannel(channelOf(id)));
+    const grid = drawFeatureGrid(body, page, gridOpts(t.outputMaps, domain));
+    register(page, grid);
     cleanups.push(() => grid.destroy());
   }
 

@@ -2,6 +2,7 @@
  * Upload: the reader's own picture (choose or drop), checked and decoded safely, made to look like
  * the training data (light on dark for Fashion-MNIST), then the lab's input.
  */
+import { onFileChosen } from './file-drop';
 import type { RgbaImage } from '../../model';
 import { ImageInputError, readImageFile } from '../../lib/image-input';
 import { MAX_NPY_ELEMENTS, NpyError, nchwToNhwc, parseNpy } from '../../model/npy';
@@ -43,22 +44,7 @@ export const uploadPanel: Panel = (el, ctx) => {
     }
   };
 
-  file?.addEventListener('change', () => {
-    const f = file.files?.[0];
-    if (f) void take(f);
-    file.value = '';
-  });
-  drop?.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('dragover');
-  });
-  drop?.addEventListener('dragleave', () => drop.classList.remove('dragover'));
-  drop?.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('dragover');
-    const f = e.dataTransfer?.files[0];
-    if (f) void take(f);
-  });
+  onFileChosen(file, drop, (f) => void take(f));
   return { destroy: off };
 };
 

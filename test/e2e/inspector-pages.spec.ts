@@ -1,0 +1,34 @@
+import type { Page } from '@playwright/test';
+import { test, expect, expectClean, open } from './fixtures';
+
+// ImageNet-scale layers (hundreds of maps) are drawn a page at a time, never all at once.
+interface Status { ready: boolean; modelId: string | null; layer: string | null }
+const ready = (page: Page, id: string) =>
+  page.waitForFunction((want) => {
+    const g = (window as unknown as { ghostlab: Status }).ghostlab;
+    return g?.modelId === want && g.ready;
+  }, id, { timeout: 180_000 });
+
+test('a 480-map Ghost module of GhostNet 1.0× is drawn a page of 128 maps at a time, and the pager moves the selection', async ({ page, problems }) => {
+  test.setTimeout(300_000);
+  await open(page, '/lab/?backend=wasm');
+  await ready(page, 'ghostnet-fmnist');
+  await page.locator('[data-role="checkpoint-arch"]').selectOption('ghostnet_100');
+  await page.locator('[data-role="untrained"]').click();
+  await ready(page, 'ghostnet_100 (untrained)');
+  const layer = page.locator('[data-role="layer"]');
+  const big = await layer.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).find((v) => /^blocks\.\d+\.0\.ghost1$/.test(v) && Number(v.split('.')[1]) >= 9));
+  await layer.selectOption(big!);
+  await page.waitForFunction((l) => (window as unknown as { ghostlab: Status }).ghostlab.layer === l && (window as unknown as { ghostlab: Status }).ghostlab.ready, big);
+  const inspector = page.locator('[data-role="inspector"]');
+  const intrinsic = inspector.locator('.lab-group-intrinsic');
+  await expect(intrinsic.locator('.gv-cell')).toHaveCount(128);
+  await expect(inspector.locator('.lab-group-ghost .gv-cell')).toHaveCount(128);
+  const pager = intrinsic.locator('[data-role="pager"]');
+  await expect(pager).toContainText('1–128');
+  await pager.getByRole('button').last().click();
+  await expect(pager).toContainText('129–');
+  await expect.poll(() => new URL(page.url()).searchParams.get('channel')).toBe('128');
+  await expect(intrinsic.locator('.gv-cell[aria-selected="true"]')).toHaveCount(1);
+  expectClean(problems);
+});
