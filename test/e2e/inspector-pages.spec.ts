@@ -32,3 +32,31 @@ test('a 480-map Ghost module of GhostNet 1.0× is drawn a page of 128 maps at a 
   await expect(intrinsic.locator('.gv-cell[aria-selected="true"]')).toHaveCount(1);
   expectClean(problems);
 });
+
+test('GhostNetV2 1.0× at 224: the strip, the DFC stages and gates, and step mode all work at ImageNet scale', async ({ page, problems }) => {
+  test.setTimeout(300_000);
+  await open(page, '/lab/?backend=wasm');
+  await ready(page, 'ghostnet-fmnist');
+  await page.locator('[data-role="checkpoint-arch"]').selectOption('ghostnetv2_100');
+  await page.locator('[data-role="untrained"]').click();
+  await ready(page, 'ghostnetv2_100 (untrained)');
+  // One strip column per block (16 bottlenecks and the layers around them).
+  expect(await page.locator('[data-role="strip"] .gv-col').count()).toBeGreaterThanOrEqual(16);
+  const layer = page.locator('[data-role="layer"]');
+  for (const name of ['blocks.3.0.ghost1', 'blocks.9.0.ghost1']) {
+    await layer.selectOption(name);
+    await page.waitForFunction((l) => (window as unknown as { ghostlab: Status }).ghostlab.layer === l && (window as unknown as { ghostlab: Status }).ghostlab.ready, name);
+    const inspector = page.locator('[data-role="inspector"]');
+    // The four DFC stages, the ungated and the gated output, each drawn.
+    await expect(inspector.locator('.lab-attn figure')).toHaveCount(6);
+    await expect(inspector.locator('.lab-attn canvas').first()).toBeVisible();
+  }
+  // Step mode walks the same module down to the gated output.
+  const step = page.locator('[data-role="step-panel"]');
+  await step.locator('summary').click();
+  await step.locator('[data-action="step-next"]').focus();
+  await page.keyboard.press('End');
+  await expect.poll(() => page.evaluate(() => (window as unknown as { ghostlab: { step: { id: string } | null } }).ghostlab.step?.id)).toBe('gated');
+  await expect(step.locator('[data-role="step-maps"] .gv-cell')).toHaveCount(16);
+  expectClean(problems);
+});
