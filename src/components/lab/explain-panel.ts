@@ -120,28 +120,29 @@ export const explainPanel: Panel = (el, ctx) => {
         setStatus({ explained: { tap: `${p}.ghost`, channel: tg.index, x, y, value: e.value } });
       } else {
         const input = tg.input ? taps.get(tg.input) : undefined;
-        if (!input) {
-          line(t.explainNoInput);
-          return;
-        }
-        const e = explainIntrinsicPixel(tg.module, model.getWeights(), hwc(input), tg.index, y, x, LARGEST);
-        const [kh, kw] = e.kernel;
-        const square = kh > 1 || kw > 1;
-        views.push(drawTerms(block(), {
-          columns: [t.explainTermChannel, ...(square ? [t.explainTermOffset] : []), t.explainTermInput, t.explainTermWeight, t.explainTermProduct],
-          rows: e.largest.map((r) => [String(r.channel), ...(square ? [`${r.dy - Math.floor(kh / 2)}, ${r.dx - Math.floor(kw / 2)}`] : []), r.input, r.weight, r.product]),
-        }, { caption: t.explainTerms(`${kh}×${kw}`, e.largest.length, e.count), padding: t.explainPadding, format: fmt }));
-        line(t.explainSumAll(e.count, fmt(e.sum)));
-        line(t.explainBn(fmt(e.scale), signed(e.shift), fmt(e.normalised)));
-        if (e.relu) line(t.explainRelu(fmt(e.value)));
-        line(t.explainResult(name, x, y, fmt(e.value)), 'explain-value');
-        setStatus({ explained: { tap: `${p}.intrinsic`, channel: tg.index, x, y, value: e.value } });
+        if (input) explainIntrinsic(model, tg, input, name, x, y);
+        else line(t.explainNoInput);
       }
       const z = gated(tg) ? taps.get(`${p}.attn.conv`) : undefined;
       if (z) explainGate(model, tg, z, channel, name, x, y);
     },
     destroy: clear,
   };
+
+  function explainIntrinsic(model: GhostNetModel, tg: Target, input: TapData, name: string, x: number, y: number): void {
+    const e = explainIntrinsicPixel(tg.module, model.getWeights(), hwc(input), tg.index, y, x, LARGEST);
+    const [kh, kw] = e.kernel;
+    const square = kh > 1 || kw > 1;
+    views.push(drawTerms(block(), {
+      columns: [t.explainTermChannel, ...(square ? [t.explainTermOffset] : []), t.explainTermInput, t.explainTermWeight, t.explainTermProduct],
+      rows: e.largest.map((r) => [String(r.channel), ...(square ? [`${r.dy - Math.floor(kh / 2)}, ${r.dx - Math.floor(kw / 2)}`] : []), r.input, r.weight, r.product]),
+    }, { caption: t.explainTerms(`${kh}×${kw}`, e.largest.length, e.count), padding: t.explainPadding, format: fmt }));
+    line(t.explainSumAll(e.count, fmt(e.sum)));
+    line(t.explainBn(fmt(e.scale), signed(e.shift), fmt(e.normalised)));
+    if (e.relu) line(t.explainRelu(fmt(e.value)));
+    line(t.explainResult(name, x, y, fmt(e.value)), 'explain-value');
+    setStatus({ explained: { tap: `${tg.layer.name}.intrinsic`, channel: tg.index, x, y, value: e.value } });
+  }
 
   function explainGate(model: GhostNetModel, tg: Target, z: TapData, channel: number, name: string, x: number, y: number): void {
     const [outH, outW] = tg.layer.outShape as [number, number, number];
