@@ -34,7 +34,7 @@ export { buildSpec, forward } from './ghostnet.js';
 export { costReport, describeLayers, ghostnetCost, tapNames, type GhostLayerInfo, type LayerInfo } from './layers.js';
 export type { CostReport, LayerCost } from './cost-types.js';
 export { ghostSource, type CheapKernels } from './cheap-operation.js';
-export { explainGhostPixel, type GhostPixelExplanation, type HwcMaps } from './explain.js';
+export { explainGatePixel, explainGhostPixel, explainIntrinsicPixel, type ConvTerm, type GatePixelExplanation, type GhostPixelExplanation, type HwcMaps, type IntrinsicPixelExplanation } from './explain.js';
 export { nearestIndices, nativeResizeMatches, upsampleNearest, upsampleNearestGather } from './dfc-attention.js';
 export { hardSigmoid } from './squeeze-excite.js';
 export { foldWeights } from './fold.js';

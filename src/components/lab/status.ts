@@ -34,6 +34,8 @@ export interface LabStatus {
   step: { layer: string; index: number; id: string; of: number } | null;
   /** The pixel being explained: its tap, channel (within the tap), position and value. */
   explained: { tap: string; channel: number; x: number; y: number; value: number } | null;
+  /** (GhostNetV2) the DFC gate at the explained pixel, `<module>.attn.gate` — same fields. */
+  explainedGate: { tap: string; channel: number; x: number; y: number; value: number } | null;
   /** "Measure on this device": every finished timing, in the order measured. */
   measurements: { what: string; backend: string; medianMs: number; runs: number }[];
   /** Whether tfjs's WebAssembly backend runs multi-threaded here: it needs a cross-origin-isolated
@@ -74,6 +76,7 @@ const state: LabStatus = {
   knockouts: null,
   step: null,
   explained: null,
+  explainedGate: null,
   measurements: [],
   // tfjs's own rule until a backend reports: threads need isolation, and tfjs-wasm gives its pool
   // half the logical cores, so more than one thread needs four of them.
