@@ -1,4 +1,4 @@
-/** Which tap holds a Ghost module's input (the explanation of an intrinsic pixel reads it). */
+/** Which tap holds a Ghost module's input (step mode draws it; the explanation of an intrinsic pixel reads it). */
 import type { GhostNetModel, LayerInfo } from '../../model';
 
 /** The layer before it in its block, else the block before; null when no tap has the input's shape. */

@@ -10,6 +10,7 @@ import { drawFeatureGrid, splitChannels, type FeatureGridHandle, type MapData } 
 import { drawKernel } from '../../viz/kernel-view';
 import { role, type Frame, type Panel } from './context';
 import { mapNames } from './map-names';
+import { inputTap } from './module-input';
 import type { TapData } from './session';
 import { setStatus } from './status';
 import type { LabStrings } from './strings';
@@ -27,18 +28,6 @@ interface Step {
   tap: string | 'kernels' | null;
   /** Values in [0, 1] (the sigmoid gate). */
   unit?: boolean;
-}
-
-/** The tap that holds a module's input: the layer before it in its block, else the block before. */
-function inputTap(model: GhostNetModel, layer: LayerInfo): string | null {
-  const layers = model.layers;
-  for (let i = layers.indexOf(layer) - 1; i >= 0; i--) {
-    const l = layers[i]!;
-    if (l.kind === 'shortcut' || l.kind === 'dfc-attention') continue;
-    const tap = l.block === layer.block ? l.taps[l.taps.length - 1]! : (l.block ?? l.name);
-    return String(l.outShape) === String(layer.inShape) ? tap : null;
-  }
-  return null;
 }
 
 function stepsOf(model: GhostNetModel, layer: LayerInfo, t: LabStrings): Step[] {
