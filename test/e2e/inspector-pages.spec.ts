@@ -9,7 +9,7 @@ const ready = (page: Page, id: string) =>
     return g?.modelId === want && g.ready;
   }, id, { timeout: 180_000 });
 
-test('a 480-map Ghost module of GhostNet 1.0× is drawn a page of 128 maps at a time, and the pager moves the selection', async ({ page, problems }) => {
+test('a 960-map Ghost module of GhostNet 1.0× (480 intrinsic, 480 ghosts) is drawn a page of 128 maps at a time, and the pager moves the selection', async ({ page, problems }) => {
   test.setTimeout(300_000);
   await open(page, '/lab/?backend=wasm');
   await ready(page, 'ghostnet-fmnist');
@@ -17,8 +17,8 @@ test('a 480-map Ghost module of GhostNet 1.0× is drawn a page of 128 maps at a 
   await page.locator('[data-role="untrained"]').click();
   await ready(page, 'ghostnet_100 (untrained)');
   const layer = page.locator('[data-role="layer"]');
-  const big = await layer.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).find((v) => /^blocks\.\d+\.0\.ghost1$/.test(v) && Number(v.split('.')[1]) >= 9));
-  await layer.selectOption(big!);
+  const big = 'blocks.8.0.ghost1'; // 160 → 960 channels: m = 480 intrinsic maps, 480 ghosts
+  await layer.selectOption(big);
   await page.waitForFunction((l) => (window as unknown as { ghostlab: Status }).ghostlab.layer === l && (window as unknown as { ghostlab: Status }).ghostlab.ready, big);
   const inspector = page.locator('[data-role="inspector"]');
   const intrinsic = inspector.locator('.lab-group-intrinsic');
@@ -43,7 +43,7 @@ test('GhostNetV2 1.0× at 224: the strip, the DFC stages and gates, and step mod
   // One strip column per block (16 bottlenecks and the layers around them).
   expect(await page.locator('[data-role="strip"] .gv-col').count()).toBeGreaterThanOrEqual(16);
   const layer = page.locator('[data-role="layer"]');
-  for (const name of ['blocks.3.0.ghost1', 'blocks.9.0.ghost1']) {
+  for (const name of ['blocks.3.0.ghost1', 'blocks.8.0.ghost1']) {
     await layer.selectOption(name);
     await page.waitForFunction((l) => (window as unknown as { ghostlab: Status }).ghostlab.layer === l && (window as unknown as { ghostlab: Status }).ghostlab.ready, name);
     const inspector = page.locator('[data-role="inspector"]');
