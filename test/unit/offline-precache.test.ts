@@ -45,7 +45,10 @@ describe('the shipped headers (public/_headers)', () => {
   const directive = (name: string) => csp.split(';').map((d) => d.trim().split(/\s+/)).find((d) => d[0] === name)?.slice(1);
 
   it('allow scripts and fonts from the site only, wasm compilation, and no inline script or eval', () => {
-    expect(directive('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    // blob: only for the threaded WebAssembly backend's workers: a blob URL can be made only by the
+    // site's own scripts, so it admits no script from elsewhere.
+    expect(directive('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", 'blob:']);
+    expect(directive('worker-src')).toEqual(["'self'", 'blob:']);
     expect(directive('font-src')).toEqual(["'self'"]);
     expect(directive('default-src')).toEqual(["'self'"]);
     expect(directive('object-src')).toEqual(["'none'"]);

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../src/model/checkpoint/index.js';
 import { fromCheckpoint } from '../../src/model/index.js';
 import { nchwToNhwc, parseNpy } from '../../src/model/npy.js';
-import { maxAbsDiff, ROOT, runCli, tempDir, useWasm } from '../helpers/ghostlab.js';
+import { maxAbsDiff, ROOT, runAsync, runCli, tempDir, useWasm } from '../helpers/ghostlab.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(ROOT, 'training/make_reference.py');
@@ -38,11 +38,12 @@ describe.skipIf(why !== null)('parity with the official PyTorch code (make_refer
   beforeAll(useWasm);
 
   for (const [arch, input] of CASES) {
-    it(`${arch}${input ? ` at ${input}×${input}` : ''}: .pth and .safetensors, folded and unfolded, ≤ 1e-4`, () => {
+    it(`${arch}${input ? ` at ${input}×${input}` : ''}: .pth and .safetensors, folded and unfolded, ≤ 1e-4`, async () => {
       const out = tempDir(`ghostlab-ref-${arch}-`);
       const args = [SCRIPT, '--arch', arch, '--out', out, '--seed', '3', ...(input ? ['--input', String(input)] : [])];
-      const r = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 300_000 });
-      expect(r.status, r.stderr).toBe(0);
+      // Asynchronous: a long blocking call starves the test worker's link to Vitest (its 60 s RPC timeout).
+      const r = await runAsync(PYTHON, args, 300_000);
+      expect(r.code, r.stderr).toBe(0);
       const x = parseNpy(new Uint8Array(readFileSync(join(out, 'input.npy'))));
       const ref = parseNpy(new Uint8Array(readFileSync(join(out, 'logits.npy'))));
       const [n, c, h, w] = x.shape as [number, number, number, number];
