@@ -18,7 +18,19 @@ export interface HwcMaps {
   channels: number;
 }
 
-export interface GhostPixelExplanation {
+/** The end of every conv + BN (+ ReLU) explanation: the sum, BatchNorm, the ReLU, the value. */
+export interface BnTail {
+  sum: number;
+  /** BatchNorm as one affine map: scale · sum + shift. */
+  scale: number;
+  shift: number;
+  normalised: number;
+  relu: boolean;
+  /** The pixel's value: the normalised sum, through the ReLU when the module has one. */
+  value: number;
+}
+
+export interface GhostPixelExplanation extends BnTail {
   /** The ghost map (index among the ghosts) and the intrinsic map it reads. */
   ghost: number;
   source: number;
@@ -29,14 +41,6 @@ export interface GhostPixelExplanation {
   kernel: number[];
   /** kernel × window, 0 on padding. */
   products: number[];
-  sum: number;
-  /** BatchNorm as one affine map: scale · sum + shift. */
-  scale: number;
-  shift: number;
-  normalised: number;
-  relu: boolean;
-  /** The pixel's value: the normalised sum, through the ReLU when the module has one. */
-  value: number;
 }
 
 /**
@@ -126,7 +130,7 @@ export interface ConvTerm {
   product: number;
 }
 
-export interface IntrinsicPixelExplanation {
+export interface IntrinsicPixelExplanation extends BnTail {
   channel: number;
   row: number;
   col: number;
@@ -135,12 +139,6 @@ export interface IntrinsicPixelExplanation {
   count: number;
   /** the largest terms by |product|, largest first */
   largest: ConvTerm[];
-  sum: number;
-  scale: number;
-  shift: number;
-  normalised: number;
-  relu: boolean;
-  value: number;
 }
 
 /**

@@ -30,15 +30,20 @@ const CSS = `
 .gv-products td.gv-pad { color: var(--fg-soft, #555); background: var(--bg-soft, #eee); font-style: italic; }
 `;
 
+/** A named box of tables that scrolls sideways on a narrow screen: reachable by keyboard, named. */
+function scrollGroup(label: string): HTMLDivElement {
+  const root = document.createElement('div');
+  root.className = 'gv-products';
+  root.tabIndex = 0;
+  root.setAttribute('role', 'group');
+  root.setAttribute('aria-label', label);
+  return root;
+}
+
 export function drawProducts(el: HTMLElement, data: ProductsData, options: ProductsOptions): { destroy(): void } {
   injectStyle('gv-products-css', CSS);
   const fmt = options.format ?? defaultFormat;
-  const root = document.createElement('div');
-  root.className = 'gv-products';
-  // On a narrow screen a 7×7 set of tables scrolls sideways: reachable by keyboard, named.
-  root.tabIndex = 0;
-  root.setAttribute('role', 'group');
-  root.setAttribute('aria-label', [options.strings.window, ...(data.kernel ? [options.strings.kernel, options.strings.products] : [])].join(', '));
+  const root = scrollGroup([options.strings.window, ...(data.kernel ? [options.strings.kernel, options.strings.products] : [])].join(', '));
   const table = (caption: string, cell: (k: number) => { text: string; pad: boolean }) => {
     const t = document.createElement('table');
     t.createCaption().textContent = caption;
@@ -82,11 +87,7 @@ export interface TermsData {
 export function drawTerms(el: HTMLElement, data: TermsData, options: { caption: string; padding: string; format?: (v: number) => string }): { destroy(): void } {
   injectStyle('gv-products-css', CSS);
   const fmt = options.format ?? defaultFormat;
-  const root = document.createElement('div');
-  root.className = 'gv-products';
-  root.tabIndex = 0;
-  root.setAttribute('role', 'group');
-  root.setAttribute('aria-label', options.caption);
+  const root = scrollGroup(options.caption);
   const t = document.createElement('table');
   t.createCaption().textContent = options.caption;
   const head = t.createTHead().insertRow();
