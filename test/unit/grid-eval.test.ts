@@ -62,6 +62,9 @@ describe.skipIf(!data)('s/d grid: our own evaluation of every shipped cell', () 
           part.forEach((img, i) => x.set(preprocessGray(images.data.subarray(img * rows * cols, (img + 1) * rows * cols), cols, rows, model.config.preprocess, model.inputShape), i * H * W * C));
           const pred = tf.tidy(() => tf.argMax(model.logits(tf.tensor4d(x, [part.length, H, W, C])), 1));
           const p = await pred.data();
+          // The wasm read-back resolves at once (a microtask): give the event loop a turn, or the
+          // whole file runs as one block and Vitest's 60 s link to this worker times out.
+          await new Promise((resolve) => setImmediate(resolve));
           pred.dispose();
           part.forEach((img, i) => (correct += p[i] === labels.data[img] ? 1 : 0));
         }
