@@ -98,18 +98,30 @@ export const ghostClaimPanel: Panel = (el, ctx) => {
       throw err;
     }));
   const baselines = new WeakMap<GhostNetModel, number>();
+  // The gallery as the model sees it, preprocessed once per model (an "every module" run reuses it 17 times).
+  const prepared = new WeakMap<GhostNetModel, Float32Array>();
+  const galleryInputs = async (model: GhostNetModel): Promise<Float32Array> => {
+    const cached = prepared.get(model);
+    if (cached) return cached;
+    const { images } = await loadGallery();
+    const size = model.inputShape.reduce((a, b) => a * b, 1);
+    const all = new Float32Array(images.length * size);
+    images.forEach((img, i) => all.set(preprocessImage(img, model.config.preprocess, model.inputShape), i * size));
+    prepared.set(model, all);
+    return all;
+  };
   let run = 0;
 
   /** The share of gallery images `model` classifies right, with `path`'s ghosts knocked out (or intact). */
   const accuracy = async (model: GhostNetModel, mine: number, knock: { path: string; mode: KnockoutMode } | null, step: () => void): Promise<number | null> => {
-    const { samples, images } = await loadGallery();
+    const { samples } = await loadGallery();
+    const inputs = await galleryInputs(model);
     const [h, w, c] = model.inputShape;
     const size = h * w * c;
     let right = 0;
     for (let start = 0; start < samples.length; start += BATCH) {
       const n = Math.min(BATCH, samples.length - start);
-      const batch = new Float32Array(n * size);
-      for (let i = 0; i < n; i++) batch.set(preprocessImage(images[start + i]!, model.config.preprocess, model.inputShape), i * size);
+      const batch = inputs.subarray(start * size, (start + n) * size);
       // One batch per turn of the queue: the page and the other panels keep going in between.
       const logits = await session.run(() => (mine === run && session.model === model ? logitsOn(model, batch, n, knock ?? undefined) : null));
       if (!logits) return null;
