@@ -127,15 +127,29 @@ test.describe('phone 390 × 844', () => {
       const before = Number(await root.getByTestId(`input-${key}`).inputValue());
       await page.keyboard.press('ArrowRight');
       await expect(root.getByTestId(`input-${key}`)).toHaveValue(String(before + 1));
-      const plot = (await root.getByTestId('rs-plot').locator('svg').boundingBox())!;
-      const header = (await page.locator('.site-header').boundingBox())!;
-      const thumb = (await slider.boundingBox())!;
-      expect(plot.y, `plot below the header (slider ${key})`).toBeGreaterThanOrEqual(header.y + header.height - 1);
-      expect(plot.y + plot.height, `plot above the bottom (slider ${key})`).toBeLessThanOrEqual(PHONE.height + 1);
-      expect(plot.height).toBeGreaterThan(100);
-      // The slider in use stays visible, above the plot and below the header.
-      expect(thumb.y + thumb.height, `slider ${key} above the plot`).toBeLessThanOrEqual(plot.y);
-      expect(thumb.y).toBeGreaterThanOrEqual(header.y + header.height - 1);
+      // The page scrolls the slider clear of the plot in the frame after the change: read the
+      // geometry in one go and allow a few frames for it.
+      await expect(async () => {
+        const g = await page.evaluate((k) => {
+          const box = (el: Element | null) => {
+            const r = el!.getBoundingClientRect();
+            return { y: r.y, height: r.height };
+          };
+          const fig = document.querySelector('[data-ghost-speedup]')!;
+          return {
+            plot: box(fig.querySelector('[data-testid="rs-plot"] svg')),
+            header: box(document.querySelector('.site-header')),
+            thumb: box(fig.querySelector(`[data-testid="slider-${k}"]`)),
+          };
+        }, key);
+        const headerBottom = g.header.y + g.header.height - 1;
+        expect(g.plot.y, `plot below the header (slider ${key})`).toBeGreaterThanOrEqual(headerBottom);
+        expect(g.plot.y + g.plot.height, `plot above the bottom (slider ${key})`).toBeLessThanOrEqual(PHONE.height + 1);
+        expect(g.plot.height).toBeGreaterThan(100);
+        // The slider in use stays visible, above the plot and below the header.
+        expect(g.thumb.y + g.thumb.height, `slider ${key} above the plot`).toBeLessThanOrEqual(g.plot.y);
+        expect(g.thumb.y, `slider ${key} below the header`).toBeGreaterThanOrEqual(headerBottom);
+      }).toPass({ timeout: 3000 });
     }
     // Away from the sliders the plot goes back to its place in the figure.
     await page.locator('article h1').click();
