@@ -68,13 +68,21 @@ export const gridPanel: Panel = (el, ctx) => {
     cellLine.textContent = `s = ${s}, d = ${d}: ${parts.join(' · ')}`;
   };
 
-  const choose = async (s: number, d: number) => {
+  // The cell the page's s and d asked for (chapters), until it is in. Its arrival is not told back
+  // to the page, and an older cell still waiting in the queue is skipped: on a slow machine a
+  // calculator moved quickly must not be pulled back to the cells the lab passes on the way.
+  let following: string | null = null;
+  const choose = async (s: number, d: number, fromPage = false) => {
     const cell = cellOf(s, d);
     if (!cell || cell.accuracy === null) {
       show();
       return;
     }
-    if (!(await switchModel(ctx, cell.id))) show();
+    following = fromPage ? cell.id : null;
+    const ok = await switchModel(ctx, cell.id, fromPage ? () => following === cell.id : undefined);
+    // In, already there, or failed: nothing more to wait for.
+    if (following === cell.id) following = null;
+    if (!ok) show();
   };
 
   sInput.addEventListener('input', () => (sOut.textContent = sInput.value));
@@ -102,12 +110,15 @@ export const gridPanel: Panel = (el, ctx) => {
     const follow = ({ s, d }: { s: number; d: number }) => {
       const cs = nearestAllowed(s, S_VALUES);
       const cd = nearestAllowed(d, D_VALUES);
-      if (cs !== state.get().s || cd !== state.get().d || state.get().model !== gridId(cs, cd)) void choose(cs, cd);
+      if (cs !== state.get().s || cd !== state.get().d || state.get().model !== gridId(cs, cd)) void choose(cs, cd, true);
     };
     offPage.push(page.subscribe(follow, me));
+    // A grid cell chosen here (sliders, chart, model picker) moves the page's s and d.
     offPage.push(
       state.subscribe(['s', 'd'], (st) => {
-        if (st.model === gridId(st.s, st.d)) page.set({ s: st.s, d: st.d }, me);
+        if (st.model !== gridId(st.s, st.d)) return;
+        if (following === null) page.set({ s: st.s, d: st.d }, me);
+        else if (following === st.model) following = null;
       }),
     );
     // Start on the page's cell once the first model is in.

@@ -6,10 +6,13 @@
 import type { LabContext } from './context';
 import { getStatus, setStatus } from './status';
 
-export function switchModel(ctx: LabContext, id: string): Promise<boolean> {
+/** `wanted` is asked when the load's turn in the queue comes: a request overtaken by then is
+ *  dropped (false, with nothing reported). */
+export function switchModel(ctx: LabContext, id: string, wanted?: () => boolean): Promise<boolean> {
   const { cfg, session, state, notices, t } = ctx;
   return session.run(async () => {
     if (session.model && state.get().model === id) return true;
+    if (wanted && !wanted()) return false;
     const info = cfg.models.find((m) => m.id === id);
     const wasReady = getStatus().ready;
     setStatus({ ready: false });
@@ -25,7 +28,6 @@ export function switchModel(ctx: LabContext, id: string): Promise<boolean> {
       setStatus({ ready: current !== null && wasReady, error: why });
       notices.error('model', current ? t.switchFailed(id, current, why) : t.loadFailed(id, why), () => void switchModel(ctx, id));
       return false; // the caller puts its control back to state.get().model
-
     }
     notices.recovered('model');
     state.update({ model: id });
