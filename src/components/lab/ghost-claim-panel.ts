@@ -12,7 +12,7 @@ import { drawValueRows, type ValueRowsHandle } from '../../viz/value-rows';
 import { role, type Panel } from './context';
 import { fetchSamples, loadImage, type Sample } from './gallery';
 import { intrinsicName, mapNames } from './map-names';
-import { logitsOn, type TapData } from './session';
+import { logitsOn, nextTask, type TapData } from './session';
 import { setStatus } from './status';
 
 const BATCH = 100;
@@ -122,7 +122,9 @@ export const ghostClaimPanel: Panel = (el, ctx) => {
     for (let start = 0; start < samples.length; start += BATCH) {
       const n = Math.min(BATCH, samples.length - start);
       const batch = inputs.subarray(start * size, (start + n) * size);
-      // One batch per turn of the queue: the page and the other panels keep going in between.
+      // One batch per turn of the queue, and a new task before it: the page draws, answers clicks
+      // and the other panels' work goes on in between.
+      await nextTask();
       const logits = await session.run(() => (mine === run && session.model === model ? logitsOn(model, batch, n, knock ?? undefined) : null));
       if (!logits) return null;
       const classes = logits.length / n;

@@ -21,6 +21,13 @@ export interface InferenceResult {
 
 export type Progress = (loadedBytes: number, totalBytes: number | null) => void;
 
+/**
+ * Resolves in a new task. On wasm a tensor's data arrive as an already-resolved promise, so a loop
+ * of queued model work would otherwise run as one block of microtasks and the page would neither
+ * draw nor answer (a Cancel button included) until it ended. Long work awaits this between pieces.
+ */
+export const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 export class LabSession {
   model: GhostNetModel | null = null;
   backend: BackendChoice | null = null;
