@@ -24,6 +24,7 @@ for (const lang of ['en', 'zh'] as const) {
     const panel = page.locator('[data-role="compare-panel"]');
     await panel.locator('[data-role="compare-model"]').selectOption('ghostnet-fmnist-s2-d1');
     await compared(page, 'ghostnet-fmnist-s2-d1');
+    await expect.poll(() => new URL(page.url()).searchParams.get('compare')).toBe('ghostnet-fmnist-s2-d1');
     const cols = panel.locator('.lab-compare-col');
     await expect(cols).toHaveCount(2);
     await expect(cols.nth(0).locator('h4')).toContainText('ghostnet-fmnist-s2-d3');
@@ -68,7 +69,23 @@ for (const lang of ['en', 'zh'] as const) {
     await panel.locator('[data-role="compare-model"]').selectOption('');
     await compared(page, null);
     await expect(cols).toHaveCount(0);
+    await expect.poll(() => new URL(page.url()).searchParams.has('compare')).toBe(false);
     await expect.poll(async () => (await status(page)).numTensors).toBe(baseline);
     expectClean(problems);
+  });
+
+  test(`${lang}: a shared link reopens the comparison; a model that is not shipped is ignored`, async ({ page, problems }) => {
+    await open(page, `${prefix}/lab/?backend=wasm&layer=blocks.2.0.ghost1&compare=plainnet-fmnist`);
+    await compared(page, 'plainnet-fmnist');
+    const panel = page.locator('[data-role="compare-panel"]');
+    await expect(panel.locator('[data-role="compare-model"]')).toHaveValue('plainnet-fmnist');
+    await expect(panel.locator('.lab-compare-col')).toHaveCount(2);
+    expect((await status(page)).compare!.layer).toBe('blocks.2.0.ghost1');
+    expectClean(problems);
+
+    await open(page, `${prefix}/lab/?backend=wasm&compare=no-such-model`);
+    await page.waitForFunction(() => (window as unknown as { ghostlab?: Status }).ghostlab?.ready === true, undefined, { timeout: 90_000 });
+    expect((await status(page)).compare).toBeNull();
+    await expect(panel.locator('[data-role="compare-model"]')).toHaveValue('');
   });
 }

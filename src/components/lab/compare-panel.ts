@@ -8,7 +8,7 @@
 import { ghostResemblance, preprocessImage, type GhostNetModel, type LayerInfo } from '../../model';
 import { drawFeatureGrid, splitChannels, type FeatureGridHandle, type MapData } from '../../viz/feature-grid';
 import { role, type Frame, type Panel } from './context';
-import { PAGE } from './inspector';
+import { maps, PAGE } from './inspector-parts';
 import { openableLayers } from './layers';
 import { mapNames } from './map-names';
 import { fetchModel, inferOn, inspectOn, rebuildOn, type TapData } from './session';
@@ -53,18 +53,16 @@ export const comparePanel: Panel = (el, ctx) => {
     out.replaceChildren();
   };
 
-  const maps = (col: Column): MapData[] => {
+  const mapsOf = (col: Column): MapData[] => {
     const { layer, taps } = col;
     if (!layer) return [];
-    const split = (tap: TapData | undefined, group: string, label: (i: number) => string, first = 0): MapData[] =>
-      tap ? splitChannels(tap.data, tap.shape, 'HWC').map((data, i) => ({ id: `c${first + i}`, label: label(i), group, data, height: tap.shape[0]!, width: tap.shape[1]! })) : [];
     const g = layer.ghost && !layer.ghost.plain ? layer.ghost : null;
     const names = mapNames(layer, g ? col.model.cheapKernels(layer.name) : null);
-    if (!g) return split(taps.get(layer.taps[layer.taps.length - 1]!), 'output', (i) => names[i] ?? `${i}`).slice(0, PAGE);
+    if (!g) return maps(taps.get(layer.taps[layer.taps.length - 1]!), 'output', (c) => c, names).slice(0, PAGE);
     // Side by side only the first page of each group (ImageNet layers have hundreds of maps).
     return [
-      ...split(taps.get(`${layer.name}.intrinsic`), 'intrinsic', (i) => names[i]!).slice(0, PAGE),
-      ...split(taps.get(`${layer.name}.ghost`), 'ghost', (j) => names[g.intrinsic + j]!, g.intrinsic).slice(0, PAGE),
+      ...maps(taps.get(`${layer.name}.intrinsic`), 'intrinsic', (i) => i, names).slice(0, PAGE),
+      ...maps(taps.get(`${layer.name}.ghost`), 'ghost', (j) => g.intrinsic + j, names).slice(0, PAGE),
     ];
   };
 
@@ -107,7 +105,7 @@ export const comparePanel: Panel = (el, ctx) => {
     const body = document.createElement('div');
     box.append(body);
     out.append(box);
-    const all = maps(col);
+    const all = mapsOf(col);
     if (all.length) {
       const grid = drawFeatureGrid(body, all, {
         scaleMode: 'layer',
@@ -147,9 +145,11 @@ export const comparePanel: Panel = (el, ctx) => {
     });
   };
 
+  // The choice lives in the state (and so in the URL): the picker writes it, this follows it.
   const choose = async (id: string) => {
     generation++;
     const previous = other;
+    select.value = id;
     if (!id) {
       other = null;
       clear();
@@ -158,6 +158,7 @@ export const comparePanel: Panel = (el, ctx) => {
       setStatus({ numTensors: session.numTensors() });
       return;
     }
+    if (previous?.id === id) return;
     notices.status(t.compareLoading(id));
     try {
       const model = await session.run(() => fetchModel(`${cfg.base}/weights/${id}/model.json`));
@@ -167,11 +168,20 @@ export const comparePanel: Panel = (el, ctx) => {
       notices.status(t.ready);
       if (lastFrame) compare(lastFrame);
     } catch (err) {
+      // The previous comparison stays; a retry asks for this model again.
+      notices.error('compare', t.compareFailed(id, err instanceof Error ? err.message : String(err)), () => state.update({ compare: id }));
+      state.update({ compare: previous?.id ?? '' });
       select.value = previous?.id ?? '';
-      notices.error('compare', t.compareFailed(id, err instanceof Error ? err.message : String(err)), () => void choose(id));
     }
   };
-  select.addEventListener('change', () => void choose(select.value));
+  select.addEventListener('change', () => state.update({ compare: select.value }));
+  const offCompare = state.subscribe(['compare'], (s) => void choose(s.compare));
+  // A link that names a second model: it loads once the backend and the first model are up.
+  select.value = state.get().compare;
+  const offFirst = state.subscribe(['model'], () => {
+    offFirst();
+    if (state.get().compare) void choose(state.get().compare);
+  });
 
   return {
     taps: (changed, model) => {
@@ -184,6 +194,8 @@ export const comparePanel: Panel = (el, ctx) => {
       if (other) compare(frame);
     },
     destroy: () => {
+      offCompare();
+      offFirst();
       generation++;
       clear();
       other?.model.dispose();

@@ -5,11 +5,13 @@
  * Any other layer shows its output maps. Data arrive as plain arrays (TapData).
  */
 import { defaultScheme, domainOf, type ColourDomain, type ScaleMode } from '../../viz/colour-scale';
-import { drawFeatureGrid, splitChannels, type FeatureGridHandle, type MapData, type MapHover } from '../../viz/feature-grid';
+import { drawFeatureGrid, type FeatureGridHandle, type MapData, type MapHover } from '../../viz/feature-grid';
 import { drawKernel } from '../../viz/kernel-view';
 import { drawLegend, type LegendHandle } from '../../viz/legend';
 import { drawSimilarity } from '../../viz/similarity';
 import { drawAttentionOverlay } from '../../viz/attention-overlay';
+import { drawAttention } from './attention-view';
+import { channelOf, fmt, maps, paged, section } from './inspector-parts';
 import type { CheapKernels, LayerInfo } from '../../model';
 import type { TapData } from './session';
 import type { LabStrings } from './strings';
@@ -39,67 +41,6 @@ export interface InspectorCallbacks {
   onPair(a: number, b: number): void;
   /** A pixel of the selected map was picked (click, or arrow keys and Enter). */
   onPixel(row: number, col: number): void;
-}
-
-const fmt = (v: number) => (Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2));
-
-/** Channel k of a tap as maps with ids `c${channel}` (output numbering) and the channel's name. */
-function maps(tap: TapData | undefined, group: string, channel: (k: number) => number, names: readonly string[]): MapData[] {
-  if (!tap) return [];
-  const [h, w] = tap.shape;
-  return splitChannels(tap.data, tap.shape, 'HWC').map((data, k) => {
-    const c = channel(k);
-    return { id: `c${c}`, label: names[c] ?? String(c), group, data, height: h!, width: w! };
-  });
-}
-
-/** At most this many maps of one group are drawn at once; ImageNet layers (up to 960) get pages. */
-export const PAGE = 128;
-
-/**
- * The page of at most PAGE maps of `list` that holds index `at`, and, when there is more than one
- * page, a pager in `parent` whose buttons select the first map of the page before or after.
- */
-function paged(parent: HTMLElement, list: MapData[], at: number, t: LabStrings, select: (id: string) => void): MapData[] {
-  if (list.length <= PAGE) return list;
-  const start = Math.floor(Math.min(Math.max(0, at), list.length - 1) / PAGE) * PAGE;
-  const end = Math.min(list.length, start + PAGE);
-  const bar = document.createElement('div');
-  bar.className = 'lab-row lab-pager';
-  bar.dataset.role = 'pager';
-  const button = (text: string, to: number | null) => {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'lab-button';
-    b.textContent = text;
-    b.disabled = to === null;
-    if (to !== null) b.addEventListener('click', () => select(list[to]!.id));
-    return b;
-  };
-  const where = document.createElement('span');
-  where.className = 'lab-meta';
-  where.textContent = t.pageOf(start + 1, end, list.length);
-  bar.append(button(t.pagePrev, start > 0 ? start - PAGE : null), where, button(t.pageNext, end < list.length ? end : null));
-  parent.append(bar);
-  return list.slice(start, end);
-}
-
-function section(parent: HTMLElement, title: string, hint?: string, cls = ''): HTMLElement {
-  const s = document.createElement('section');
-  s.className = `lab-section ${cls}`;
-  const h = document.createElement('h4');
-  h.textContent = title;
-  s.append(h);
-  if (hint) {
-    const p = document.createElement('p');
-    p.className = 'lab-hint';
-    p.textContent = hint;
-    s.append(p);
-  }
-  const body = document.createElement('div');
-  s.append(body);
-  parent.append(s);
-  return body;
 }
 
 /** Draws the inspector for `input` into `el`, replacing what was there. Returns a cleanup. */
@@ -305,87 +246,6 @@ function drawSelected(el: HTMLElement, input: InspectorInput, t: LabStrings, cb:
     fig.append(cap, readout);
     cleanups.push(() => view.destroy(), () => legend.destroy());
   }
-}
-
-function drawAttention(el: HTMLElement, input: InspectorInput, t: LabStrings, cb: InspectorCallbacks, cleanups: (() => void)[]): void {
-  const { layer, taps, channel } = input;
-  const p = layer.name;
-  const name = (c: number) => input.names[c] ?? String(c);
-  const body = section(el, t.attention, t.attentionHint);
-  const row = document.createElement('div');
-  row.className = 'lab-attn';
-  body.append(row);
-  const one = (tap: TapData | undefined) => {
-    if (!tap) return null;
-    const [h, w, c] = tap.shape as [number, number, number];
-    const ch = Math.min(channel, c - 1);
-    const data = new Float32Array(h * w);
-    for (let i = 0; i < h * w; i++) data[i] = tap.data[i * c + ch]!;
-    return { data, height: h, width: w };
-  };
-  const GATE: ColourDomain = { kind: 'sequential', min: 0, max: 1 };
-  const stages: [string, string, boolean][] = [
-    [`${p}.attn.conv`, t.attnConv, false],
-    [`${p}.attn.horizontal`, t.attnH, false],
-    [`${p}.attn.vertical`, t.attnV, false],
-    [`${p}.attn.gate`, t.attnGate, true],
-    [`${p}.ungated`, t.ungated, false],
-    [p, t.gated, false],
-  ];
-  stages.forEach(([tap, caption, isGate], k) => {
-    const map = one(taps.get(tap));
-    if (!map) return;
-    const fig = document.createElement('figure');
-    fig.dataset.stage = tap;
-    row.append(fig);
-    const overBase = k < 4;
-    const base = overBase ? { ...input.inputImage, channels: 1 as const, range: [0, 1] as const } : null;
-    // The sigmoid gate on its fixed 0–1 range; every other stage on its own range, drawn with its legend.
-    const domain = isGate ? GATE : domainOf([map.data], { includeZero: true });
-    const scheme = isGate ? 'inferno' : defaultScheme(domain.kind);
-    const h = drawAttentionOverlay(fig, { map, base }, {
-      width: 150,
-      interpolation: 'nearest',
-      opacity: overBase ? 0.6 : 1,
-      domain,
-      scheme,
-      strings: { ariaLabel: `${caption}, ${name(channel)}` },
-    });
-    const legend = drawLegend(fig, domain, { width: 140, scheme, strings: { ariaLabel: `${t.scale}, ${caption}` } });
-    const cap = document.createElement('figcaption');
-    cap.textContent = `${caption} (${map.height}×${map.width})`;
-    fig.append(cap);
-    cleanups.push(() => h.destroy(), () => legend.destroy());
-  });
-  const gates = maps(taps.get(`${p}.attn.gate`), 'gate', (c) => c, input.names);
-  if (gates.length) {
-    const LIMIT = 96;
-    const gateBody = section(body, t.gateChannels);
-    if (gates.length > LIMIT) {
-      const note = document.createElement('p');
-      note.className = 'lab-hint';
-      note.dataset.role = 'gates-shown';
-      note.textContent = t.gatesShown(LIMIT, gates.length);
-      gateBody.append(note);
-    }
-    const legend = drawLegend(gateBody, GATE, { width: 140, scheme: 'inferno', strings: { ariaLabel: `${t.scale}, ${t.gateChannels}` } });
-    const grid = drawFeatureGrid(gateBody, gates.slice(0, LIMIT), {
-      scaleMode: 'global',
-      domain: GATE,
-      kind: 'sequential',
-      scheme: 'inferno',
-      cellSize: 32,
-      labels: false,
-      selected: (input.pair ?? [channel]).map((c) => `c${c}`),
-      onClick: (id) => cb.onChannel(channelOf(id)),
-      strings: { ariaLabel: t.gateChannels },
-    });
-    cleanups.push(() => grid.destroy(), () => legend.destroy());
-  }
-}
-
-function channelOf(id: string): number {
-  return Number(id.replace(/^\D+/, ''));
 }
 
 /** Mean over maps of each map's highest cosine similarity to any other map. */

@@ -1,6 +1,6 @@
 /**
  * The lab's one state: which model is loaded, which picture goes in, which layer and map are open,
- * how maps are coloured, which backend was asked for. Panels draw from it and write back only
+ * how maps are coloured, which backend was asked for, which model is compared with it. Panels draw from it and write back only
  * through `update`; the URL and `window.ghostlab` are subscribers like any panel.
  * No DOM and no tensors here, so a panel can be mounted (and tested) against a bare state.
  */
@@ -36,6 +36,8 @@ export interface LabState {
   /** The pixel being explained in the selected map (column x, row y); −1 when none. */
   x: number;
   y: number;
+  /** The compare view's second model ('' = none). */
+  compare: string;
 }
 
 export type LabKey = keyof LabState;
@@ -49,7 +51,7 @@ export interface LabStore {
   subscribe(keys: readonly LabKey[] | '*', fn: Listener): () => void;
 }
 
-export const DEFAULT_STATE: LabState = { model: null, sample: 0, image: null, layer: '', channel: 0, scale: 'layer', backend: '', s: 2, d: 3, x: -1, y: -1 };
+export const DEFAULT_STATE: LabState = { model: null, sample: 0, image: null, layer: '', channel: 0, scale: 'layer', backend: '', s: 2, d: 3, x: -1, y: -1, compare: '' };
 
 export function createLabState(initial: Partial<LabState> = {}): LabStore {
   let state: LabState = { ...DEFAULT_STATE, ...initial };

@@ -1,5 +1,6 @@
 /**
- * The lab page's URL mirrors its state (model, sample, layer, channel, backend, scale), so a view
+ * The lab page's URL mirrors its state (model, sample, layer, channel, backend, scale, the pixel
+ * explained and the model compared), so a view
  * can be shared and reloaded exactly. Embedded labs keep their state to themselves, and link to
  * the lab page with the same state in its URL.
  */
@@ -17,6 +18,7 @@ function urlValues(s: Readonly<LabState>, defaults: { s: number; d: number }, sh
     // A reader's own checkpoint cannot be reopened from a link, so only shipped models are named.
     ...(s.model && shipped.includes(s.model) ? { model: s.model } : {}),
     sample: s.sample, layer: s.layer, channel: s.channel, backend: s.backend, scale: s.scale, x: s.x, y: s.y,
+    compare: shipped.includes(s.compare) ? s.compare : '',
     s: onGrid ? s.s : defaults.s,
     d: onGrid ? s.d : defaults.d,
   };
@@ -47,6 +49,8 @@ function schemaFor(cfg: LabConfig) {
     // The pixel being explained (−1: none).
     x: { kind: 'int' as const, default: -1, min: -1, max: 4096 },
     y: { kind: 'int' as const, default: -1, min: -1, max: 4096 },
+    // The compare view's second model ('' = none).
+    compare: { kind: 'string' as const, default: '', options: ['', ...ids] },
   };
 }
 
@@ -55,13 +59,13 @@ export function initialState(cfg: LabConfig, fromUrl: boolean): { state: Partial
   const schema = schemaFor(cfg);
   const v = fromUrl
     ? createUrlState(schema, undefined, { omitDefaults: true }).get()
-    : { model: schema.model.default, sample: 0, layer: schema.layer.default, channel: 0, backend: '', scale: 'layer', s: 2, d: 3, x: -1, y: -1 };
+    : { model: schema.model.default, sample: 0, layer: schema.layer.default, channel: 0, backend: '', scale: 'layer', s: 2, d: 3, x: -1, y: -1, compare: '' };
   const present = fromUrl ? readParams(location.search, schema).present : [];
   const cell = gridId(v.s, v.d);
   const model = present.includes('s') && present.includes('d') && cfg.models.some((m) => m.id === cell) ? cell : v.model;
   const shown = cfg.models.find((m) => m.id === model);
   return {
-    state: { sample: v.sample, layer: v.layer, channel: v.channel, backend: v.backend, scale: v.scale as ScaleMode, x: v.x, y: v.y, ...(shown?.grid ? { s: shown.ratio, d: shown.dwSize } : {}) },
+    state: { sample: v.sample, layer: v.layer, channel: v.channel, backend: v.backend, scale: v.scale as ScaleMode, x: v.x, y: v.y, compare: v.compare, ...(shown?.grid ? { s: shown.ratio, d: shown.dwSize } : {}) },
     model,
   };
 }
@@ -70,5 +74,5 @@ export function initialState(cfg: LabConfig, fromUrl: boolean): { state: Partial
 export function bindUrl(cfg: LabConfig, state: LabStore): () => void {
   const schema = schemaFor(cfg);
   const url = createUrlState(schema, undefined, { omitDefaults: true });
-  return state.subscribe(['model', 'sample', 'layer', 'channel', 'backend', 'scale', 's', 'd', 'x', 'y'], (s) => url.set(urlValues(s, { s: schema.s.default, d: schema.d.default }, schema.model.options)));
+  return state.subscribe(['model', 'sample', 'layer', 'channel', 'backend', 'scale', 's', 'd', 'x', 'y', 'compare'], (s) => url.set(urlValues(s, { s: schema.s.default, d: schema.d.default }, schema.model.options)));
 }
