@@ -20,11 +20,8 @@ const model = (id: string, ratio: number, accuracy: number): ShippedModel => ({
   id, version: 'v1', plain: false, ratio, dwSize: 3, input: [28, 28, 1], params: 1000 * ratio, macs: 5e6, accuracy, bytes: 1, grid: true, epochs: 4,
 });
 
-function mount(loadFails: Set<string>) {
-  const el = document.createElement('div');
-  el.innerHTML = '<select data-role="model"><option value="a">a</option><option value="b">b</option><option value="c">c</option></select><p data-role="model-info"></p>';
-  const state = createLabState();
-  const loads: string[] = [];
+/** A stub session: one queue like LabSession's, and a load that `loadFrom` decides (it may wait or fail). */
+function stubSession(loadFrom: (url: string) => Promise<void>) {
   let queue: Promise<unknown> = Promise.resolve();
   const session = {
     model: null as unknown,
@@ -34,13 +31,24 @@ function mount(loadFails: Set<string>) {
       return next;
     },
     async load(url: string) {
-      loads.push(url);
-      if ([...loadFails].some((id) => url.includes(`/${id}/`))) throw new Error('HTTP 404');
+      await loadFrom(url);
       session.model = { url };
       return session.model;
     },
     numTensors: () => 0,
   };
+  return session;
+}
+
+function mount(loadFails: Set<string>) {
+  const el = document.createElement('div');
+  el.innerHTML = '<select data-role="model"><option value="a">a</option><option value="b">b</option><option value="c">c</option></select><p data-role="model-info"></p>';
+  const state = createLabState();
+  const loads: string[] = [];
+  const session = stubSession(async (url) => {
+    loads.push(url);
+    if ([...loadFails].some((id) => url.includes(`/${id}/`))) throw new Error('HTTP 404');
+  });
   const errors: string[] = [];
   const notices: Notices = { status: () => {}, notice: () => {}, error: (_what, text) => errors.push(text), recovered: () => {} };
   const cfg: LabConfig = { lang: 'en', mode: 'full', base: '/base', models: [model('a', 2, 0.91), model('b', 3, 0.9), model('c', 4, 0.89)], defaultModel: 'a', defaultLayer: null, grid: null };
@@ -136,22 +144,10 @@ describe('s/d sliders in a chapter, mounted alone', () => {
     // Loads wait until the test lets them finish, as on a slow machine.
     const loads: string[] = [];
     const gates: (() => void)[] = [];
-    let queue: Promise<unknown> = Promise.resolve();
-    const session = {
-      model: null as unknown,
-      run<T>(fn: () => Promise<T>) {
-        const next = queue.then(fn, fn);
-        queue = next.catch(() => undefined);
-        return next;
-      },
-      async load(url: string) {
-        loads.push(url.split('/').at(-2)!);
-        await new Promise<void>((r) => gates.push(r));
-        session.model = { url };
-        return session.model;
-      },
-      numTensors: () => 0,
-    };
+    const session = stubSession(async (url) => {
+      loads.push(url.split('/').at(-2)!);
+      await new Promise<void>((r) => gates.push(r));
+    });
     const notices: Notices = { status: () => {}, notice: () => {}, error: () => {}, recovered: () => {} };
     const cfg: LabConfig = { lang: 'en', mode: 'ghost', base: '', models, defaultModel: cellId(2, 3), defaultLayer: null, grid: { cells, band: null, noiseRuns: 0, epochs: 4 } };
     const ctx: LabContext = { root: el, cfg, t: LAB_STRINGS.en, full: false, state, session: session as unknown as LabSession, notices, views: { rerun: async () => {} } };
