@@ -78,3 +78,27 @@ test.describe('phone 390 × 844', () => {
     expectClean(problems);
   });
 });
+
+test('a pixel picked on the V2 gate or the gated output, by pointer or keyboard, is explained as one of the selected map', async ({ page, problems }) => {
+  const layer = 'blocks.4.0.ghost1';
+  await open(page, `/lab/?backend=wasm&model=ghostnetv2-fmnist&sample=7&layer=${layer}&channel=3`);
+  const gate = page.locator(`figure[data-stage="${layer}.attn.gate"] canvas`).first();
+  await expect(gate).toBeVisible({ timeout: 90_000 });
+  const box = (await gate.boundingBox())!;
+  // Row 5, column 2 of the 7×7 gate.
+  await gate.click({ position: { x: (box.width * 2.5) / 7, y: (box.height * 5.5) / 7 } });
+  await expect.poll(async () => (await status(page)).explainedGate, { timeout: 30_000 }).toMatchObject({ tap: `${layer}.attn.gate`, channel: 3, x: 2, y: 5 });
+  await expect.poll(() => new URL(page.url()).searchParams.get('x')).toBe('2');
+  expect(new URL(page.url()).searchParams.get('y')).toBe('5');
+  const e = (await status(page)).explainedGate!;
+  await expectEqualEverywhere(page, 'ghostnetv2-fmnist', 7, e);
+
+  // From the keyboard, on the gated output: the cursor starts on the picked pixel.
+  const gated = page.locator(`figure[data-stage="${layer}"] canvas`).first();
+  await gated.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await status(page)).explainedGate, { timeout: 30_000 }).toMatchObject({ x: 3, y: 5 });
+  expect((await status(page)).explained).toMatchObject({ x: 3, y: 5 });
+  expectClean(problems);
+});

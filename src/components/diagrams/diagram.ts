@@ -123,6 +123,44 @@ export function column(y: number, gap: number, cards: Omit<Card, 'y'>[]): { card
   return { cards: placed, links, bottom: top - gap };
 }
 
+/**
+ * A bottleneck's main path, built top to bottom: `push` places a group of cards (one part, or a box
+ * with parts inside) of height h at `at()`, linked to the group above through the path's middle.
+ */
+export function mainPath(x: number, w: number, top: number, gap: number) {
+  const cards: Card[] = [];
+  const links: Link[] = [];
+  const mid = x + w / 2;
+  let y = top;
+  return {
+    cards,
+    links,
+    mid,
+    at: () => y,
+    push(group: Card | Card[], h: number): void {
+      if (cards.length) links.push({ points: [[mid, y - gap], [mid, y]] });
+      cards.push(...(Array.isArray(group) ? group : [group]));
+      y += h + gap;
+    },
+    /** From the top of the drawing to just below the last group. */
+    height: () => y - gap + 6,
+  };
+}
+
+/** The shortcut: a card in the lane right of the main path, from the input's side down to the addition. */
+export function shortcut(path: ReturnType<typeof mainPath>, input: Card, add: Card, lane: { x: number; w: number }, lines: Text[]): void {
+  const laneMid = lane.x + lane.w / 2;
+  const h = cardHeight(lines.length);
+  const inY = input.y + input.h / 2;
+  const addY = add.y + add.h / 2;
+  const y = (input.y + addY) / 2 - h / 2;
+  path.cards.push({ x: lane.x, y, w: lane.w, h, lines });
+  path.links.push(
+    { points: [[input.x + input.w, inY], [laneMid, inY], [laneMid, y]] },
+    { points: [[laneMid, y + h], [laneMid, addY], [add.x + add.w, addY]] },
+  );
+}
+
 /** The text a screen reader gets for a part. */
 export const ariaOf = (c: Card, lang: Lang) =>
   plainText((c.label ?? { en: c.lines.map((l) => l.en).join(', '), zh: c.lines.map((l) => l.zh).join('，') })[lang]);

@@ -37,9 +37,12 @@ export function drawAttention(el: HTMLElement, input: InspectorInput, t: LabStri
     [`${p}.ungated`, t.ungated, false],
     [p, t.gated, false],
   ];
+  const out = one(taps.get(p));
   stages.forEach(([tap, caption, isGate], k) => {
     const map = one(taps.get(tap));
     if (!map) return;
+    // A stage at the output's size shares its pixels: one picked here is explained like one of the selected map.
+    const pickable = !!out && map.height === out.height && map.width === out.width && !input.pair;
     const fig = document.createElement('figure');
     fig.dataset.stage = tap;
     row.append(fig);
@@ -54,6 +57,7 @@ export function drawAttention(el: HTMLElement, input: InspectorInput, t: LabStri
       opacity: overBase ? 0.6 : 1,
       domain,
       scheme,
+      ...(pickable ? { onPick: (px: { row: number; col: number }) => cb.onPixel(px.row, px.col), mark: input.pixel } : {}),
       strings: { ariaLabel: `${caption}, ${name(channel)}` },
     });
     const legend = drawLegend(fig, domain, { width: 140, scheme, strings: { ariaLabel: `${t.scale}, ${caption}` } });

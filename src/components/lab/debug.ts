@@ -3,6 +3,7 @@ import type { LabContext } from './context';
 import { webglContext } from './backend';
 import { openableLayers } from './layers';
 import { setStatus } from './status';
+import { modelInput } from './views';
 
 export function installDebug(ctx: LabContext): void {
   const { session, state } = ctx;
@@ -15,8 +16,7 @@ export function installDebug(ctx: LabContext): void {
           const model = session.model;
           const image = state.get().image;
           if (!model || !image) throw new Error('no input yet');
-          const { preprocessImage } = await import('../../model');
-          const r = await session.infer(image.tensor?.data ?? preprocessImage(image.rgba, model.config.preprocess, model.inputShape));
+          const r = await session.infer(modelInput(image, model));
           setStatus({ lastInferenceMs: r.ms, numTensors: session.numTensors() });
           return r.ms;
         }),
@@ -33,8 +33,7 @@ export function installDebug(ctx: LabContext): void {
           const model = session.model;
           const image = state.get().image;
           if (!model || !image) throw new Error('no input yet');
-          const { preprocessImage } = await import('../../model');
-          const tap = (await session.inspect(preprocessImage(image.rgba, model.config.preprocess, model.inputShape), [name])).get(name)!;
+          const tap = (await session.inspect(modelInput(image, model), [name])).get(name)!;
           return { shape: [...tap.shape], data: Array.from(tap.data) };
         }),
       layers: () => (session.model ? openableLayers(session.model).map((l) => l.name) : []),

@@ -17,8 +17,13 @@ const RUN_KEYS: readonly LabKey[] = ['model', 'image'];
 /** State keys that only change what is drawn from the taps. */
 const VIEW_KEYS: readonly LabKey[] = ['layer', 'channel', 'scale', 'x', 'y'];
 
-/** A `.npy` input goes in as is, so it must already have the model's input shape. */
-function tensorFor(tensor: NonNullable<LabImage['tensor']>, model: GhostNetModel): Float32Array {
+/**
+ * What `model` takes for `image`: the picture through the model's own preprocessing, or a `.npy`
+ * input as it is (so it must already have the model's input shape).
+ */
+export function modelInput(image: LabImage, model: GhostNetModel): Float32Array {
+  const { tensor } = image;
+  if (!tensor) return preprocessImage(image.rgba, model.config.preprocess, model.inputShape);
   const want = model.inputShape;
   if (tensor.shape.join() !== want.join()) {
     const [h, w, c] = tensor.shape;
@@ -39,7 +44,7 @@ export function createViews(ctx: Omit<LabContext, 'views'>, panels: () => PanelH
     const image = state.get().image;
     if (!model || !image || state.get().model === null) return;
     if (!input || input.image !== image || input.model !== model) {
-      input = { image, model, data: image.tensor ? tensorFor(image.tensor, model) : preprocessImage(image.rgba, model.config.preprocess, model.inputShape) };
+      input = { image, model, data: modelInput(image, model) };
     }
     const run = !result || RUN_KEYS.some((k) => changed.has(k));
     if (run) {
