@@ -64,7 +64,7 @@ export const en = {
   similarityPairs: 'Most similar pairs',
   meanMaxSim: 'mean best-match similarity',
   attention: 'DFC attention',
-  attentionHint: 'The attention branch of this Ghost module, for the selected channel, laid over the input image.',
+  attentionHint: 'The attention branch of this Ghost module, for the selected channel, laid over the input image. Click a pixel of the gate or of the output (or focus it, move with the arrow keys and press Enter) to see how its value was computed.',
   attnConv: 'after the 1×1 conv (down-sampled)',
   attnH: 'after the horizontal pass (1×5)',
   attnV: 'after the vertical pass (5×1)',

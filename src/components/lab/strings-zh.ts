@@ -65,7 +65,7 @@ export const zh: LabStrings = {
   similarityPairs: '最相似的特征图对',
   meanMaxSim: '平均最佳匹配相似度',
   attention: 'DFC 注意力',
-  attentionHint: '该 Ghost 模块的注意力分支（所选通道），叠加在输入图像上显示。',
+  attentionHint: '该 Ghost 模块的注意力分支（所选通道），叠加在输入图像上显示。点击门控图或输出图中的一个像素（或聚焦该图，用方向键移动后按回车），即可查看它的值是如何算出来的。',
   attnConv: '1×1 卷积之后（已下采样）',
   attnH: '水平方向（1×5）之后',
   attnV: '垂直方向（5×1）之后',
