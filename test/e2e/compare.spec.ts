@@ -83,9 +83,14 @@ for (const lang of ['en', 'zh'] as const) {
     expect((await status(page)).compare!.layer).toBe('blocks.2.0.ghost1');
     expectClean(problems);
 
-    await open(page, `${prefix}/lab/?backend=wasm&compare=no-such-model`);
+    // A link naming a model the lab does not ship (here with a control character): the lab opens
+    // without a comparison, says which value it could not use, and drops it from the address.
+    await open(page, `${prefix}/lab/?backend=wasm&compare=no-such%07model`);
     await page.waitForFunction(() => (window as unknown as { ghostlab?: Status }).ghostlab?.ready === true, undefined, { timeout: 90_000 });
     expect((await status(page)).compare).toBeNull();
     await expect(panel.locator('[data-role="compare-model"]')).toHaveValue('');
+    const note = page.locator('[data-role="notices"] .notice', { hasText: 'compare=' });
+    await expect(note).toContainText('no-such\ufffdmodel');
+    expect(new URL(page.url()).searchParams.has('compare')).toBe(false);
   });
 }

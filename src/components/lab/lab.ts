@@ -40,6 +40,9 @@ export async function mountLab(root: HTMLElement): Promise<void> {
   const full = cfg.mode === 'full';
   const notices = createNotices(root.querySelector('[data-role="status"]'), root.querySelector('[data-role="notices"]'), t);
   const first = initialState(cfg, full);
+  // A link with a value the lab cannot use (a model it does not ship, a misspelt layer name) opens
+  // the default instead, and says so.
+  for (const n of first.notes) notices.notice(t.urlIgnored(n.param, n.given.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd'), String(n.used)));
   const state = createLabState(first.state);
   const panels: PanelHandle[] = [];
   const base = { root, cfg, t, full, state, session: new LabSession(), notices };

@@ -121,6 +121,7 @@ export const en = {
   webglMissing: 'WebGL is not available here, so the lab runs on the CPU-side backends; everything works, more slowly.',
   openIn: 'Open in the lab',
   softwareWebgl: 'WebGL in this browser is drawn by the CPU (no graphics acceleration), so the first run compiles slowly and WebAssembly is faster here: pick it under Backend.',
+  urlIgnored: (param: string, given: string, used: string) => `This link’s ${param}=“${given}” cannot be used here, so ${used === '' ? 'none' : used} is used instead.`,
   retry: 'Try again',
   runFailed: (why: string) => `The model could not run on this input: ${why}`,
   switchFailed: (what: string, still: string, why: string) => `Could not load ${what} (${why}); still running ${still}.`,

@@ -122,6 +122,7 @@ export const zh: LabStrings = {
   webglMissing: '此处无法使用 WebGL，实验室改用 CPU 端后端运行；功能不受影响，只是慢一些。',
   openIn: '在实验室中打开',
   softwareWebgl: '此浏览器的 WebGL 由 CPU 软件渲染（没有图形加速），首次运行编译较慢，这里 WebAssembly 更快：可在“后端”中选择它。',
+  urlIgnored: (param: string, given: string, used: string) => `链接中的 ${param}=“${given}”在此无法使用，改用${used === '' ? '默认值（无）' : ` ${used}`}。`,
   retry: '重试',
   runFailed: (why: string) => `模型无法处理此输入：${why}`,
   switchFailed: (what: string, still: string, why: string) => `无法加载${what}（${why}），仍在运行 ${still}。`,

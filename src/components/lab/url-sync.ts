@@ -4,7 +4,7 @@
  * can be shared and reloaded exactly. Embedded labs keep their state to themselves, and link to
  * the lab page with the same state in its URL.
  */
-import { createUrlState, readParams, writeParams } from '../../lib/url-state';
+import { createUrlState, readParams, writeParams, type UrlNote } from '../../lib/url-state';
 import type { ScaleMode } from '../../viz/colour-scale';
 import { BACKENDS } from './backend';
 import type { LabConfig } from './context';
@@ -54,11 +54,15 @@ function schemaFor(cfg: LabConfig) {
   };
 }
 
-/** The state a lab starts from, with the model it should load first (from the URL on the lab page). */
-export function initialState(cfg: LabConfig, fromUrl: boolean): { state: Partial<LabState>; model: string } {
+/**
+ * The state a lab starts from, with the model it should load first (from the URL on the lab page)
+ * and the URL's values that could not be used (each replaced by its default).
+ */
+export function initialState(cfg: LabConfig, fromUrl: boolean): { state: Partial<LabState>; model: string; notes: UrlNote[] } {
   const schema = schemaFor(cfg);
-  const v = fromUrl
-    ? createUrlState(schema, undefined, { omitDefaults: true }).get()
+  const url = fromUrl ? createUrlState(schema, undefined, { omitDefaults: true }) : null;
+  const v = url
+    ? url.get()
     : { model: schema.model.default, sample: 0, layer: schema.layer.default, channel: 0, backend: '', scale: 'layer', s: 2, d: 3, x: -1, y: -1, compare: '' };
   const present = fromUrl ? readParams(location.search, schema).present : [];
   const cell = gridId(v.s, v.d);
@@ -67,6 +71,7 @@ export function initialState(cfg: LabConfig, fromUrl: boolean): { state: Partial
   return {
     state: { sample: v.sample, layer: v.layer, channel: v.channel, backend: v.backend, scale: v.scale as ScaleMode, x: v.x, y: v.y, compare: v.compare, ...(shown?.grid ? { s: shown.ratio, d: shown.dwSize } : {}) },
     model,
+    notes: url?.notes ?? [],
   };
 }
 
