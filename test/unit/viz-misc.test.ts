@@ -14,7 +14,7 @@ describe('topK', () => {
   });
   it('agrees with a sort for 1000 classes and large k', () => {
     const p = Array.from({ length: 1000 }, (_, i) => Math.sin(i * 12.9898) * 0.5 + 0.5);
-    const sorted = p.map((v, i) => i).sort((a, b) => p[b] - p[a] || a - b);
+    const sorted = p.map((_, i) => i).sort((a, b) => p[b] - p[a] || a - b);
     expect(topK(p, 5)).toEqual(sorted.slice(0, 5));
     expect(topK(p, 100)).toEqual(sorted.slice(0, 100));
   });

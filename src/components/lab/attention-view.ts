@@ -7,8 +7,7 @@ import { defaultScheme, domainOf, type ColourDomain } from '../../viz/colour-sca
 import { drawFeatureGrid } from '../../viz/feature-grid';
 import { drawLegend } from '../../viz/legend';
 import { drawAttentionOverlay } from '../../viz/attention-overlay';
-import { channelOf, maps, section } from './inspector-parts';
-import type { InspectorCallbacks, InspectorInput } from './inspector';
+import { channelOf, maps, section, type InspectorCallbacks, type InspectorInput } from './inspector-parts';
 import type { TapData } from './session';
 import type { LabStrings } from './strings';
 

@@ -1,10 +1,40 @@
 /**
- * Pieces the inspector's views share: a tap's channels as named maps, titled sections, pages of
- * at most PAGE maps, the value format and the map-id ↔ channel mapping.
+ * Pieces the inspector's views share: what they are drawn from and report to, a tap's channels as
+ * named maps, titled sections, pages of at most PAGE maps, the value format and the map-id ↔
+ * channel mapping.
  */
 import { splitChannels, type MapData } from '../../viz/feature-grid';
+import type { CheapKernels, LayerInfo } from '../../model';
+import type { ColourDomain, ScaleMode } from '../../viz/colour-scale';
 import type { TapData } from './session';
 import type { LabStrings } from './strings';
+
+export interface InspectorInput {
+  layer: LayerInfo;
+  taps: Map<string, TapData>;
+  /** The cheap kernels of a Ghost module (absent for plain convs and other layers). */
+  kernels: CheapKernels | null;
+  /** The names of the layer's output channels (map-names.ts): one map, one name. */
+  names: readonly string[];
+  /** The model's input as an image, drawn under attention maps. */
+  inputImage: { data: Float32Array; height: number; width: number };
+  scaleMode: ScaleMode;
+  /** A domain across the whole network, for scaleMode 'global'. */
+  globalDomain: ColourDomain | null;
+  /** The selected output channel (in the module's output numbering). */
+  channel: number;
+  /** A pair chosen from the most similar pairs (channels; the first is `channel`), or null. */
+  pair: readonly [number, number] | null;
+  /** The picked pixel of the selected map (being explained), or null. */
+  pixel: { row: number; col: number } | null;
+}
+
+export interface InspectorCallbacks {
+  onChannel(channel: number): void;
+  onPair(a: number, b: number): void;
+  /** A pixel of the selected map was picked (click, or arrow keys and Enter). */
+  onPixel(row: number, col: number): void;
+}
 
 /** A map value, short: whole numbers from 100, two decimals from 1, two significant digits below. */
 export const fmt = (v: number) => (Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2));

@@ -4,44 +4,15 @@
  * behind each ghost, how alike the maps are, and (GhostNetV2) the DFC attention that gates them.
  * Any other layer shows its output maps. Data arrive as plain arrays (TapData).
  */
-import { defaultScheme, domainOf, type ColourDomain, type ScaleMode } from '../../viz/colour-scale';
+import { defaultScheme, domainOf, type ColourDomain } from '../../viz/colour-scale';
 import { drawFeatureGrid, type FeatureGridHandle, type MapData, type MapHover } from '../../viz/feature-grid';
 import { drawKernel } from '../../viz/kernel-view';
 import { drawLegend, type LegendHandle } from '../../viz/legend';
 import { drawSimilarity } from '../../viz/similarity';
 import { drawAttentionOverlay } from '../../viz/attention-overlay';
 import { drawAttention } from './attention-view';
-import { channelOf, fmt, maps, paged, section } from './inspector-parts';
-import type { CheapKernels, LayerInfo } from '../../model';
-import type { TapData } from './session';
+import { channelOf, fmt, maps, paged, section, type InspectorCallbacks, type InspectorInput } from './inspector-parts';
 import type { LabStrings } from './strings';
-
-export interface InspectorInput {
-  layer: LayerInfo;
-  taps: Map<string, TapData>;
-  /** The cheap kernels of a Ghost module (absent for plain convs and other layers). */
-  kernels: CheapKernels | null;
-  /** The names of the layer's output channels (map-names.ts): one map, one name. */
-  names: readonly string[];
-  /** The model's input as an image, drawn under attention maps. */
-  inputImage: { data: Float32Array; height: number; width: number };
-  scaleMode: ScaleMode;
-  /** A domain across the whole network, for scaleMode 'global'. */
-  globalDomain: ColourDomain | null;
-  /** The selected output channel (in the module's output numbering). */
-  channel: number;
-  /** A pair chosen from the most similar pairs (channels; the first is `channel`), or null. */
-  pair: readonly [number, number] | null;
-  /** The picked pixel of the selected map (being explained), or null. */
-  pixel: { row: number; col: number } | null;
-}
-
-export interface InspectorCallbacks {
-  onChannel(channel: number): void;
-  onPair(a: number, b: number): void;
-  /** A pixel of the selected map was picked (click, or arrow keys and Enter). */
-  onPixel(row: number, col: number): void;
-}
 
 /** Draws the inspector for `input` into `el`, replacing what was there. Returns a cleanup. */
 export function drawInspector(
