@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: every test of the project, unit (Vitest) then browser (Playwright on the built
-// site), with one summary line at the end. It checks the machine first and says exactly what
+// `npm test`: every test of the project, the type check (tsc), unit (Vitest), then browser
+// (Playwright on the built site), with one summary line at the end. It checks the machine first and says exactly what
 // is missing instead of failing halfway.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -29,6 +29,9 @@ const out = mkdtempSync(join(tmpdir(), 'ghostlab-test-'));
 const unitJson = join(out, 'unit.json');
 const e2eJson = join(out, 'e2e.json');
 
+// The TypeScript (strict) type check of src, tools and test, first: it takes seconds.
+const types = run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+if (types !== 0) console.log('the type check failed (see above)');
 const unit = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitJson}`]);
 const build = run('npx', ['astro', 'build']);
 const e2e = build === 0
@@ -49,7 +52,8 @@ if (existsSync(e2eJson)) {
   counts.skipped += s.skipped ?? 0;
 } else counts.failed += 1;
 
-const ok = unit === 0 && build === 0 && e2e === 0 && counts.failed === 0;
+if (types !== 0) counts.failed += 1;
+const ok = types === 0 && unit === 0 && build === 0 && e2e === 0 && counts.failed === 0;
 if (build !== 0) console.log('the site did not build: browser tests not run');
 console.log(`Tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
 process.exit(ok ? 0 : 1);
