@@ -6,14 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ghostSource } from './cheap-operation.js';
+import type { Knockout, KnockoutMode } from './ops.js';
 
-export type KnockoutMode = 'zeros' | 'copies';
-
-export interface Knockout {
-  /** The Ghost module, e.g. `blocks.3.0.ghost1`. */
-  path: string;
-  mode: KnockoutMode;
-}
+export type { Knockout, KnockoutMode };
 
 /** The ghost maps `made` from intrinsic maps `x1` at ratio s, replaced as `mode` says. */
 export function knockOut(x1: tf.Tensor4D, made: tf.Tensor4D, mode: KnockoutMode, ratio: number): tf.Tensor4D {

@@ -5,12 +5,20 @@
  * code is written once against this interface.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Knockout } from './knockout.js';
 import type { ConvBnSpec, ConvSpec, LinearSpec } from './spec.js';
 
 export const BN_EPS = 1e-5;
 
 export type TapFn = (name: string, t: tf.Tensor) => void;
+
+/** What replaces a module's ghost maps in the knock-out experiment (knockout.ts). */
+export type KnockoutMode = 'zeros' | 'copies';
+
+export interface Knockout {
+  /** The Ghost module, e.g. `blocks.3.0.ghost1`. */
+  path: string;
+  mode: KnockoutMode;
+}
 
 export interface Ops {
   convBn(x: tf.Tensor4D, cb: ConvBnSpec): tf.Tensor4D;
