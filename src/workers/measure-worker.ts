@@ -1,13 +1,13 @@
 /**
  * The Web Worker behind "Measure on this device": one worker per backend, so each gets a fresh
- * tfjs engine and the page keeps scrolling while it runs. It imports the lab's backend setup (wasm
+ * tfjs engine and the page keeps scrolling while it runs. It imports the site's backend setup (wasm
  * binaries bundled from node_modules, software WebGL allowed); WebGL runs on an OffscreenCanvas.
  * Cancel is the page terminating the worker.
  *
  * In: one MeasureJob. Out: WorkerMessage, ending with 'done' or 'error'.
  */
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { tf } from '../components/lab/backend';
+import { tf } from '../lib/tf-backend';
 import { isMeasureBackend, type MeasureJob } from './measure-plan';
 import { runJob, type Timing } from './measure-run';
 

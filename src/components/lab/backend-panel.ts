@@ -2,7 +2,7 @@
  * The backend: starts the first one that works, reports every fallback, lets the reader switch,
  * and carries on after a lost WebGL context by rebuilding the model on another backend.
  */
-import { isBackendName, softwareWebgl, webglContext, type BackendChoice } from './backend';
+import { isBackendName, softwareWebgl, webglContext, type BackendChoice } from '../../lib/tf-backend';
 import { BACKEND_NAMES, role, type LabContext, type Panel } from './context';
 import { setStatus } from './status';
 

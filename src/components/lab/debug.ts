@@ -1,6 +1,6 @@
 /** `window.ghostlabDebug`: hooks for the benchmark script and tests, not part of the reader's UI. */
 import type { LabContext } from './context';
-import { webglContext } from './backend';
+import { webglContext } from '../../lib/tf-backend';
 import { openableLayers } from './layers';
 import { setStatus } from './status';
 import { modelInput } from './views';

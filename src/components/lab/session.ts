@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkModelJson, fromArtifacts, GhostNetModel, type Knockout } from '../../model';
-import { dropBackend, startBackend, watchContextLoss, type BackendChoice, type BackendName } from './backend';
+import { dropBackend, startBackend, watchContextLoss, type BackendChoice, type BackendName } from '../../lib/tf-backend';
 
 export interface TapData {
   /** NHWC shape of the tap (batch 1). */

@@ -2,7 +2,7 @@
  * `window.ghostlab`: a read-only status object for tests and curious readers (DESIGN.md).
  * The page updates it through `setStatus`; readers only see getters.
  */
-import type { BackendName } from './backend';
+import type { BackendName } from '../../lib/tf-backend';
 import type { LabStore } from './state';
 
 export interface LabStatus {

@@ -6,7 +6,7 @@
  */
 import { createUrlState, readParams, writeParams, type UrlNote } from '../../lib/url-state';
 import type { ScaleMode } from '../../viz/colour-scale';
-import { BACKENDS } from './backend';
+import { BACKENDS } from '../../lib/tf-backend';
 import type { LabConfig } from './context';
 import { gridId } from './grid-panel';
 import type { LabState, LabStore } from './state';
