@@ -217,7 +217,8 @@ for (const viewport of [{ width: 1280, height: 900 }, PHONE]) {
           return (await current.count()) ? await current.getAttribute('href') : null;
         };
         await expect.poll(after('End'), { timeout: 30_000 }).toBe(`#${ids[ids.length - 1]}`);
-        await expect.poll(after('Home'), { timeout: 30_000 }).toBeNull();
+        // With where the page is, so a failure says whether it stayed at the top.
+        await expect.poll(async () => ({ mark: await after('Home')(), y: await page.evaluate(() => window.scrollY) }), { timeout: 30_000 }).toEqual({ mark: null, y: 0 });
         // On a wide screen the contents column stays beside the text all the way down.
         if (viewport.width >= 800) {
           await expect.poll(after('End'), { timeout: 30_000 }).toBe(`#${ids[ids.length - 1]}`);
